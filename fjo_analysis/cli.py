@@ -1,0 +1,73 @@
+"""The ``fjo`` command: what the Makefile calls for each step of the build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fjo_analysis import settings
+from fjo_analysis.data.validate import ExtractError
+
+
+def _data_synth(args: argparse.Namespace) -> None:
+    from fjo_analysis.data.synth import synthesise, write
+
+    frame = synthesise(args.seed, args.start_year, args.end_year, args.scale)
+    write(frame, args.out)
+    print(f"wrote {len(frame):,} rows to {args.out}")
+
+
+def _data_validate(args: argparse.Namespace) -> None:
+    from fjo_analysis.data.validate import validate
+
+    frame = validate(args.path)
+    print(f"{args.path}: {len(frame):,} rows, no problems")
+
+
+def _data_prepare(args: argparse.Namespace) -> None:
+    from fjo_analysis.data.prepare import prepare
+
+    config = settings.load()
+    source = args.source or config.source_extract
+    manifest = prepare(source, config.processed_dir, synthetic=config.extract is None)
+    print(f"prepared {manifest['rows']:,} rows from {source} into {config.processed_dir}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="fjo", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    data = commands.add_parser("data", help="make, check and prepare case-level data")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    synth = data_commands.add_parser("synth", help="write the synthetic extract")
+    synth.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
+    synth.add_argument("--start-year", type=int, default=settings.DEFAULT_START_YEAR)
+    synth.add_argument("--end-year", type=int, default=settings.DEFAULT_END_YEAR)
+    synth.add_argument("--scale", type=float, default=1.0, help="1.0 = national scale")
+    synth.add_argument("--out", type=Path, default=settings.load().synthetic_extract)
+    synth.set_defaults(func=_data_synth)
+    check = data_commands.add_parser("validate", help="check an extract against the schema")
+    check.add_argument("path", type=Path)
+    check.set_defaults(func=_data_validate)
+    prep = data_commands.add_parser("prepare", help="validate and derive data/processed/")
+    prep.add_argument("--source", type=Path, help="default: FJO_EXTRACT, else synthetic")
+    prep.set_defaults(func=_data_prepare)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except ExtractError as err:
+        print(f"fjo: the extract cannot be used:\n{err}", file=sys.stderr)
+        return 1
+    except (ValueError, FileNotFoundError) as err:
+        print(f"fjo: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shipped reference data: areas and approximate denominators (see each CSV's header)."""
