@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 
 data: $(PROCESSED) ## build the synthetic extract (unless FJO_EXTRACT is set) and data/processed/
 
-$(SYNTHETIC): fjo_analysis/data/synth.py | $(STAMP)
+$(SYNTHETIC): fjo_analysis/data/synth.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
 	$(FJO) data synth --out $@
 
 $(PROCESSED): $(EXTRACT) fjo_analysis/data/prepare.py fjo_analysis/data/validate.py fjo_analysis/data/schema.py | $(STAMP)

@@ -19,7 +19,24 @@ YEARS = range(2010, 2026)
 # Live births, calendar year, thousands (rounded, approximate recollection of ONS figures).
 BIRTHS_K = {
     "England": [687, 688, 694, 664, 661, 664, 663, 646, 626, 611, 585, 595, 578, 563, 567, 565],
-    "Wales": [35.9, 35.6, 35.2, 33.7, 33.0, 32.6, 32.9, 31.7, 30.5, 30.3, 28.6, 29.0, 28.2, 27.0, 27.0, 26.9],
+    "Wales": [
+        35.9,
+        35.6,
+        35.2,
+        33.7,
+        33.0,
+        32.6,
+        32.9,
+        31.7,
+        30.5,
+        30.3,
+        28.6,
+        29.0,
+        28.2,
+        27.0,
+        27.0,
+        26.9,
+    ],
 }
 # Children aged 0-17, millions, mid-year (rounded, approximate).
 CHILDREN_M = {
@@ -51,7 +68,7 @@ def build() -> tuple[pd.DataFrame, pd.DataFrame]:
     birth_share = _shares(birth_w, las["country"])
     pop_rows, birth_rows = [], []
     for i, year in enumerate(YEARS):
-        births = (las["country"].map({c: v[i] for c, v in BIRTHS_K.items()}) * 1000 * birth_share)
+        births = las["country"].map({c: v[i] for c, v in BIRTHS_K.items()}) * 1000 * birth_share
         children = las["country"].map({c: v[i] for c, v in CHILDREN_M.items()}) * 1e6 * child_share
         under_1 = births * 0.995
         bands = {"under 1": under_1} | {
@@ -59,12 +76,23 @@ def build() -> tuple[pd.DataFrame, pd.DataFrame]:
         }
         for band, values in bands.items():
             pop_rows.append(
-                pd.DataFrame({"la_code": las["la_code"], "year": year, "age_band": band,
-                              "population": np.round(values).astype(int)})
+                pd.DataFrame(
+                    {
+                        "la_code": las["la_code"],
+                        "year": year,
+                        "age_band": band,
+                        "population": np.round(values).astype(int),
+                    }
+                )
             )
         birth_rows.append(
-            pd.DataFrame({"la_code": las["la_code"], "year": year,
-                          "live_births": np.round(births).astype(int)})
+            pd.DataFrame(
+                {
+                    "la_code": las["la_code"],
+                    "year": year,
+                    "live_births": np.round(births).astype(int),
+                }
+            )
         )
     return pd.concat(pop_rows, ignore_index=True), pd.concat(birth_rows, ignore_index=True)
 
