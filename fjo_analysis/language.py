@@ -1,0 +1,90 @@
+"""Plain-English numbers and sentences, so every briefing speaks the same way.
+
+Values come from protected tables: ``[c]`` (suppressed) becomes "fewer than 10" for a
+count in running text (or "[c]" where a figure is expected) and ``[x]`` "not available".
+"""
+
+from __future__ import annotations
+
+import math
+
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.measures.trends import Trend
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))
+
+
+def count(value, threshold: int = 10) -> str:
+    """1240 -> '1,240'; [c] -> 'fewer than 10'; missing -> 'not available'."""
+    if value == MARK:
+        return f"fewer than {threshold}"
+    if not _is_number(value):
+        return "not available"
+    return f"{round(value):,}"
+
+
+def number(value, dp: int = 1) -> str:
+    """A rate or other figure: 23.456 -> '23.5'; [c] stays '[c]'."""
+    if value == MARK:
+        return MARK
+    if not _is_number(value):
+        return NOT_AVAILABLE
+    return f"{value:,.{dp}f}"
+
+
+def percent(value, dp: int = 0) -> str:
+    """41.66 -> '42%'; [c] stays '[c]'."""
+    text = number(value, dp)
+    return text if text in (MARK, NOT_AVAILABLE) else f"{text}%"
+
+
+def interval(lower, upper, dp: int = 1, unit: str = "") -> str:
+    """'(95% CI 21.4 to 23.9)', or '' where either end is suppressed or missing."""
+    ends = [number(lower, dp), number(upper, dp)]
+    if MARK in ends or NOT_AVAILABLE in ends:
+        return ""
+    return f"(95% CI {ends[0]}{unit} to {ends[1]}{unit})"
+
+
+def compared(rate, comparator_rate, comparison: str, comparator: str) -> str:
+    """'higher than England (14.2)' from a funnel-plot comparison."""
+    if MARK in (rate, comparison):
+        return f"not compared with {comparator} because the count is small"
+    words = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}
+    return f"{words[comparison]} {comparator} ({number(comparator_rate)})"
+
+
+def rate_sentence(
+    year: str, children, area: str, what: str, rate, per: str, comparison: str | None = None
+) -> str:
+    """'In 2023/24, 1,240 children in the North East were subject to care proceedings, 23.5
+    per 10,000 children — higher than England (14.2).'"""
+    text = f"In {year}, {count(children)} children in {area} {what}"
+    if rate != MARK and _is_number(rate):
+        text += f", {number(rate)} per 10,000 {per}"
+    if comparison:
+        text += f" — {comparison}"
+    return text + "."
+
+
+def trend_sentence(trend: Trend | None, measure: str) -> str:
+    """'From 2019/20 to 2024/25 the rate of ... fell by 2.1% a year (95% CI ...).'"""
+    if trend is None:
+        return f"There are too few years or cases to estimate a trend in {measure}."
+    span = (
+        f"From {trend.first_year}/{(trend.first_year + 1) % 100:02d} to "
+        f"{trend.last_year}/{(trend.last_year + 1) % 100:02d}"
+    )
+    ci = interval(trend.lower_pct, trend.upper_pct, unit="%")
+    if trend.direction == "no clear trend":
+        return (
+            f"{span} there was no clear trend in {measure} "
+            f"(an average change of {number(trend.annual_change_pct)}% a year {ci})."
+        )
+    verb = "rose" if trend.direction == "rising" else "fell"
+    return (
+        f"{span} {measure} {verb} by {number(abs(trend.annual_change_pct))}% a year "
+        f"on average {ci}."
+    )

@@ -1,0 +1,1 @@
+"""Pure measures over the processed cases: data in, tidy DataFrame out, no I/O."""

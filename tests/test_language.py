@@ -1,0 +1,46 @@
+import pytest
+
+from fjo_analysis import language
+from fjo_analysis.measures.trends import Trend
+
+
+def test_the_example_sentence():
+    text = language.rate_sentence(
+        "2023/24",
+        1240,
+        "the North East",
+        "were subject to care proceedings",
+        23.456,
+        "children",
+        language.compared(23.456, 14.2, "higher", "England"),
+    )
+    assert text == (
+        "In 2023/24, 1,240 children in the North East were subject to care "
+        "proceedings, 23.5 per 10,000 children — higher than England (14.2)."
+    )
+
+
+def test_suppressed_values_read_plainly():
+    text = language.rate_sentence(
+        "2023/24", "[c]", "Rutland", "were subject to care proceedings", "[c]", "children"
+    )
+    assert text == "In 2023/24, fewer than 10 children in Rutland were subject to care proceedings."
+    assert language.percent("[c]") == "[c]" and language.interval("[c]", 3) == ""
+    assert language.count(float("nan")) == "not available"
+
+
+@pytest.mark.parametrize(
+    "value,dp,text", [(12345.678, 1, "12,345.7"), (0.05, 1, "0.1"), (2.5, 0, "2")]
+)
+def test_number_rounding(value, dp, text):
+    assert language.number(value, dp) == text  # Python rounds half to even: 2.5 -> 2
+
+
+def test_trend_sentences():
+    falling = Trend(-2.14, -3.0, -1.3, 0.001, "Poisson GLM", "", 2019, 2024)
+    assert language.trend_sentence(falling, "the rate") == (
+        "From 2019/20 to 2024/25 the rate fell by 2.1% a year on average (95% CI -3.0% to -1.3%)."
+    )
+    flat = Trend(0.4, -0.6, 1.4, 0.44, "negative binomial", "", 2010, 2024)
+    assert "no clear trend" in language.trend_sentence(flat, "the rate")
+    assert "too few years" in language.trend_sentence(None, "the rate")

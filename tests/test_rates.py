@@ -1,0 +1,138 @@
+"""Rates, intervals and comparisons against independent computations."""
+
+import math
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from fjo_analysis.measures.rates import (
+    byar_ci,
+    compare_with_national,
+    count_ci,
+    exact_poisson_ci,
+    rate_per_10k,
+    wilson_ci,
+)
+from fjo_analysis.measures.survival import kaplan_meier, quantile_time, survival_at
+from fjo_analysis.measures.trends import annual_trend
+
+
+@pytest.mark.parametrize("o", [1, 5, 9, 10, 57, 1240])
+def test_exact_poisson_matches_chi_squared(o):
+    low, high = exact_poisson_ci(o)
+    assert low == pytest.approx(stats.chi2.ppf(0.025, 2 * o) / 2)
+    assert high == pytest.approx(stats.chi2.ppf(0.975, 2 * o + 2) / 2)
+
+
+def test_exact_poisson_zero_count():
+    low, high = exact_poisson_ci(0)
+    assert low == 0 and high == pytest.approx(-math.log(0.025))  # 3.689
+
+
+@pytest.mark.parametrize("o", [10, 57, 1240])
+def test_byar_matches_published_formula_by_hand(o):
+    z = 1.959963985
+    lower = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
+    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
+    low, high = byar_ci(o)
+    assert (low, high) == (pytest.approx(lower), pytest.approx(upper))
+    # Byar approximates the exact interval closely from 10 on
+    e_low, e_high = exact_poisson_ci(o)
+    assert low == pytest.approx(e_low, rel=0.02) and high == pytest.approx(e_high, rel=0.02)
+
+
+def test_count_ci_switches_method_at_ten():
+    _, _, method = count_ci([9, 10])
+    assert method.tolist() == ["exact Poisson", "Byar"]
+
+
+def test_rate_per_10k_by_hand_and_zero_population():
+    table = rate_per_10k([1240, 0], [527_000, 0])
+    assert table.rate[0] == pytest.approx(1240 / 527_000 * 1e4)
+    low, high = byar_ci(1240)
+    assert table.rate_lower[0] == pytest.approx(low / 527_000 * 1e4)
+    assert table.rate_upper[0] == pytest.approx(high / 527_000 * 1e4)
+    assert np.isnan(table.rate[1])
+
+
+@pytest.mark.parametrize("x,n", [(0, 10), (3, 10), (41, 98), (980, 1000), (10, 10)])
+def test_wilson_matches_statsmodels(x, n):
+    low, high = wilson_ci(x, n)
+    ref_low, ref_high = proportion_confint(x, n, alpha=0.05, method="wilson")
+    assert (float(low), float(high)) == (pytest.approx(ref_low), pytest.approx(ref_high))
+
+
+def test_wilson_empty_denominator_is_nan():
+    low, high = wilson_ci(0, 0)
+    assert np.isnan(low) and np.isnan(high)
+
+
+def test_funnel_comparison():
+    # national rate 15 per 10,000; an area of 100,000 children expects 150
+    national = dict(national_rate=15.0, national_lower=14.8, national_upper=15.2)
+    counts = np.array([150, 200, 110, 176])
+    pop = np.full(4, 100_000)
+    rates = rate_per_10k(counts, pop)
+    out = compare_with_national(
+        counts, pop, lower=rates.rate_lower, upper=rates.rate_upper, **national
+    )
+    # limits from scipy directly
+    lo95, hi95 = stats.poisson.ppf([0.025, 0.975], 150)
+    lo998, hi998 = stats.poisson.ppf([0.001, 0.999], 150)
+    assert lo95 < 150 < hi95 and hi998 < 200 and lo998 > 110 and hi95 < 176 < hi998
+    assert out.comparison.tolist() == ["similar", "higher", "lower", "higher"]
+    assert out.comparison_998.tolist() == ["similar", "higher", "lower", "similar"]
+    # interval overlap is more conservative: 176's lower limit (15.1) is below 15.2
+    assert rates.rate_lower[3] < 15.2
+    assert out.overlap.tolist() == ["overlap", "higher", "lower", "overlap"]
+
+
+def test_poisson_trend_matches_statsmodels_fitted_directly():
+    years = np.arange(2015, 2021)
+    pop = np.array([1e5, 1.01e5, 1.02e5, 1.03e5, 1.04e5, 1.05e5])
+    counts = np.round(pop * 15e-4 * 1.05 ** (years - 2015)).astype(int)
+    trend = annual_trend(years, counts, pop)
+    fit = sm.GLM(
+        counts, sm.add_constant(years - 2015), family=sm.families.Poisson(), offset=np.log(pop)
+    ).fit()
+    assert trend.model == "Poisson GLM"
+    assert trend.annual_change_pct == pytest.approx((math.exp(fit.params[1]) - 1) * 100)
+    assert trend.annual_change_pct == pytest.approx(5.0, abs=0.3)
+    assert trend.direction == "rising" and trend.p_value < 0.05
+
+
+def test_overdispersed_counts_use_negative_binomial():
+    years = np.arange(2010, 2020)
+    counts = np.array([100, 160, 90, 170, 95, 180, 100, 175, 110, 190])
+    pop = np.full(10, 1e5)
+    trend = annual_trend(years, counts, pop)
+    assert trend.model == "negative binomial" and "over-dispersed" in trend.reason
+    fit = sm.NegativeBinomial(counts, sm.add_constant(years - 2010), offset=np.log(pop)).fit(
+        disp=0, method="bfgs", maxiter=2000
+    )
+    assert trend.annual_change_pct == pytest.approx((math.exp(fit.params[1]) - 1) * 100, rel=1e-3)
+
+
+@pytest.mark.parametrize("years,counts", [([2020], [5]), ([2019, 2020, 2021], [0, 0, 0])])
+def test_no_trend_from_one_year_or_no_cases(years, counts):
+    assert annual_trend(years, counts, np.full(len(years), 1e4)) is None
+
+
+def test_kaplan_meier_by_hand():
+    # times 2, 3+, 4, 4, 5+, 6 (+ = censored)
+    curve = kaplan_meier([2, 3, 4, 4, 5, 6], [1, 0, 1, 1, 0, 1])
+    # S(2) = 5/6; S(4) = 5/6 * (1 - 2/4) = 5/12; S(6) = 5/12 * (1 - 1/1) = 0
+    assert curve.time.tolist() == [0, 2, 4, 6]
+    assert curve.at_risk.tolist() == [6, 6, 4, 1]
+    assert curve.survival.tolist() == pytest.approx([1, 5 / 6, 5 / 12, 0])
+    assert survival_at(curve, 3.9) == pytest.approx(5 / 6)
+    assert quantile_time(curve, 0.5) == 4
+
+
+def test_kaplan_meier_all_open_and_empty():
+    curve = kaplan_meier([10, 20], [False, False])
+    assert survival_at(curve, 100) == 1 and math.isnan(quantile_time(curve, 0.5))
+    assert survival_at(kaplan_meier([], []), 5) == 1
