@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from fjo_analysis import settings
+from fjo_analysis.build import BriefingError
 from fjo_analysis.data.validate import ExtractError
 
 
@@ -34,6 +35,30 @@ def _data_prepare(args: argparse.Namespace) -> None:
     print(f"prepared {manifest['rows']:,} rows from {source} into {config.processed_dir}")
 
 
+def _build(args: argparse.Namespace) -> None:
+    from fjo_analysis.build import build
+
+    build(args.area, args.topic)
+
+
+def _check(args: argparse.Namespace) -> None:
+    from fjo_analysis.check import check, outputs
+
+    leaks = check(args.paths)
+    for leak in leaks:
+        print(leak, file=sys.stderr)
+    if leaks:
+        raise SystemExit(f"fjo check: {len(leaks)} disclosive figure(s) found; do not publish")
+    print(f"fjo check: {len(outputs(args.paths))} output(s) checked, no disclosive figures")
+
+
+def _index(args: argparse.Namespace) -> None:
+    from fjo_analysis.index import write_index
+
+    path = write_index(settings.load())
+    print(f"wrote {path}")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fjo", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -53,6 +78,16 @@ def parser() -> argparse.ArgumentParser:
     prep = data_commands.add_parser("prepare", help="validate and derive data/processed/")
     prep.add_argument("--source", type=Path, help="default: FJO_EXTRACT, else synthetic")
     prep.set_defaults(func=_data_prepare)
+
+    build = commands.add_parser("build", help="execute and render one briefing")
+    build.add_argument("--area", required=True, help="an area slug from params/, e.g. london")
+    build.add_argument("--topic", required=True, help="a notebook name, e.g. infants")
+    build.set_defaults(func=_build)
+    index = commands.add_parser("index", help="write reports/index.html")
+    index.set_defaults(func=_index)
+    check = commands.add_parser("check", help="scan outputs for disclosive numbers")
+    check.add_argument("paths", type=Path, nargs="+")
+    check.set_defaults(func=_check)
     return top
 
 
@@ -63,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except ExtractError as err:
         print(f"fjo: the extract cannot be used:\n{err}", file=sys.stderr)
         return 1
-    except (ValueError, FileNotFoundError) as err:
+    except (BriefingError, ValueError, FileNotFoundError) as err:
         print(f"fjo: {err}", file=sys.stderr)
         return 1
     return 0

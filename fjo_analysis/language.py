@@ -7,13 +7,14 @@ count in running text (or "[c]" where a figure is expected) and ``[x]`` "not ava
 from __future__ import annotations
 
 import math
+import numbers
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.measures.trends import Trend
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
 
 
 def count(value, threshold: int = 10) -> str:
@@ -88,3 +89,44 @@ def trend_sentence(trend: Trend | None, measure: str) -> str:
         f"{span} {measure} {verb} by {number(abs(trend.annual_change_pct))}% a year "
         f"on average {ci}."
     )
+
+
+def peak_row(table, column: str):
+    """The row with the largest published value in ``column`` (suppressed values skipped)."""
+    values = [v if _is_number(v) else -math.inf for v in table[column]]
+    return table.iloc[max(range(len(values)), key=values.__getitem__)]
+
+
+def value_for(table, key_column: str, key, column: str):
+    """One published value, looked up by a key column."""
+    return table.loc[table[key_column] == key, column].iloc[0]
+
+
+def rank_sentence(
+    table, label: str, column: str, name: str, what: str, year: str, display_name: str | None = None
+) -> str:
+    """'In 2024/25, the North East had the highest rate of ... of the 11 areas compared.'"""
+    ranked = [(row[label], row[column]) for _, row in table.iterrows() if _is_number(row[column])]
+    ranked.sort(key=lambda item: -item[1])
+    names = [n for n, _ in ranked]
+    shown = display_name or name
+    if name not in names:
+        return f"In {year} the {what} in {shown} cannot be ranked because the count is small."
+    position = names.index(name) + 1
+    words = {1: "the highest", len(names): "the lowest"}
+    place = words.get(position, f"the {_ordinal(position)} highest")
+    return f"In {year}, {shown} had {place} {what} of the {len(names)} areas compared."
+
+
+def largest_sentence(table, label: str, column: str, what: str, where: str, year: str) -> str:
+    """'Children aged 1-4 were the largest group (31%) ...'."""
+    row = peak_row(table, column)
+    return (
+        f"In {year}, {what} {row[label]} were the largest group in {where} "
+        f"({percent(row[column])})."
+    )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -95,7 +95,7 @@ def test_newborns_counted_from_dates_independently(small_cases):
     b = live_births()
     b = b[b.la_code.isin(la_codes_in("E92000001"))].groupby("year").live_births.sum()
     row = table.iloc[-1]
-    assert row["newborn_rate"] == pytest.approx(row["newborns"] / b[2019] * 1e4)
+    assert row["rate"] == pytest.approx(row["newborns"] / b[2019] * 1e4)
     assert row["newborn_share_pct"] == pytest.approx(100 * row["newborns"] / row["infants"])
 
 
@@ -105,7 +105,7 @@ def test_urgent_hearing_shares_by_hand():
         for i, n in enumerate([0, 0, 1, 2, 5, 9, 14, None])
     ]
     table = infants.urgent_hearings(_cases(rows), NE, 2020).set_index(["group", "notice"])
-    newborns = table.loc["newborns"]
+    newborns = table.loc["Newborns"]
     assert newborns["with_notice_recorded"].tolist() == [7, 7, 7]
     assert newborns["children"].tolist() == [2, 4, 5]  # same day; under 3; under 7
     assert newborns.loc["under 7 days", "share_pct"] == pytest.approx(500 / 7)

@@ -4,52 +4,61 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fjo_analysis.areas import COUNTRY_CODES, area
+from fjo_analysis.areas import ENGLAND, area
 from fjo_analysis.disclosure import declare
 from fjo_analysis.measures.common import (
+    RATE_DERIVED,
+    add_comparison,
+    area_codes_compared,
     children_population,
+    compare_areas,
     in_area,
-    region_codes,
+    rate_table,
     with_year_label,
     years_of,
 )
-from fjo_analysis.measures.rates import compare_with_national, rate_per_10k
+from fjo_analysis.measures.rates import rate_per_10k
 from fjo_analysis.measures.trends import Trend, annual_trend
 
-RATE_COLUMNS = ["rate", "rate_lower", "rate_upper"]
+#: The processed columns this topic reads (loading fewer columns is faster).
+COLUMNS = ["law_type", "child_id", "financial_year", "country", "region_code", "age_band"]
 
 
 def public_law(cases: pd.DataFrame) -> pd.DataFrame:
     return cases[cases["law_type"] == "public"]
 
 
-def children_by_year(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Children in care proceedings per year (each child once a year) and rate per 10,000."""
+def _rates(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     public = in_area(public_law(cases), code)
     years = years_of(cases)
-    counts = public.groupby("financial_year")["child_id"].nunique().reindex(years, fill_value=0)
-    population = children_population(code, years)
-    table = pd.DataFrame(
-        {
-            "financial_year": years,
-            "children": counts.to_numpy(),
-            "population": population.to_numpy(),
-        }
-    )
-    table = pd.concat([table, rate_per_10k(table["children"], table["population"])], axis=1)
-    table = with_year_label(table).drop(columns="population")
-    return declare(
-        table, counts=["children"], derived={c: "children" for c in RATE_COLUMNS + ["ci_method"]}
-    )
+    counts = public.groupby("financial_year")["child_id"].nunique()
+    return rate_table(years, counts, children_population(code, years), "children")
+
+
+def _declared(table: pd.DataFrame) -> pd.DataFrame:
+    table = with_year_label(table.drop(columns="population", errors="ignore"))
+    derived = {c: "children" for c in RATE_DERIVED if c in table}
+    return declare(table, counts=["children"], derived=derived)
+
+
+def children_by_year(cases: pd.DataFrame, code: str, comparator: str | None = None) -> pd.DataFrame:
+    """Children in care proceedings per year (each child once a year) and rate per 10,000.
+
+    With a comparator area, adds its rate and whether this area's rate is higher, similar
+    or lower, judged by 95% funnel limits around the comparator's rate.
+    """
+    table = _rates(cases, code)
+    if comparator is not None:
+        table = add_comparison(table, _rates(cases, comparator), "children")
+    return _declared(table)
 
 
 def trend(cases: pd.DataFrame, code: str, since: int | None = None) -> Trend | None:
     """Annual % change in the rate from ``since`` (default: all years), by GLM with offset."""
-    table = children_by_year(cases, code)
+    table = _rates(cases, code)
     if since is not None:
         table = table[table["financial_year"] >= since]
-    population = children_population(code, table["financial_year"])
-    return annual_trend(table["financial_year"], table["children"], population.to_numpy())
+    return annual_trend(table["financial_year"], table["children"], table["population"])
 
 
 def by_age_band(cases: pd.DataFrame, code: str, year: int) -> pd.DataFrame:
@@ -67,39 +76,9 @@ def by_age_band(cases: pd.DataFrame, code: str, year: int) -> pd.DataFrame:
     )
 
 
-def regions_compared(cases: pd.DataFrame, year: int, country: str = "England") -> pd.DataFrame:
-    """Every region's rate in one year against the country's, by funnel limits and CI overlap."""
-    national = children_by_year(cases, COUNTRY_CODES[country])
-    national = national[national["financial_year"] == year].iloc[0]
-    rows = []
-    for code in region_codes(country):
-        row = children_by_year(cases, code)
-        row = row[row["financial_year"] == year].assign(area=area(code).name)
-        row["population"] = children_population(code, [year]).to_numpy()
-        rows.append(row)
-    table = pd.concat(rows, ignore_index=True)
-    comparison = compare_with_national(
-        table["children"],
-        table["population"],
-        national["rate"],
-        table["rate_lower"],
-        table["rate_upper"],
-        national["rate_lower"],
-        national["rate_upper"],
-    )
-    table = pd.concat([table, comparison], axis=1).drop(columns=["population", "ci_method"])
-    table = table[
-        [
-            "area",
-            "financial_year",
-            "year",
-            "children",
-            *RATE_COLUMNS,
-            "comparison",
-            "comparison_998",
-            "overlap",
-        ]
-    ]
-    table = table.sort_values("rate", ascending=False, ignore_index=True)
-    derived = {c: "children" for c in [*RATE_COLUMNS, "comparison", "comparison_998", "overlap"]}
+def areas_compared(cases: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The English regions, England and Wales in one year, each against England's rate."""
+    tables = {area(code).name: _rates(cases, code) for code in area_codes_compared()}
+    table = compare_areas(tables, area(ENGLAND).name, year, "children")
+    derived = {c: "children" for c in RATE_DERIVED if c in table}
     return declare(table, counts=["children"], derived=derived, groups=[])

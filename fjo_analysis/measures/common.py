@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fjo_analysis.areas import area, la_codes_in, local_authorities
+from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in, local_authorities
 from fjo_analysis.data.reference import child_population, live_births
+from fjo_analysis.measures.rates import compare_with_national, rate_per_10k
+
+RATE_COLUMNS = ["rate", "rate_lower", "rate_upper"]
+#: Everything that is derived from a table's count when it carries rates and comparisons.
+RATE_DERIVED = [
+    *RATE_COLUMNS,
+    "ci_method",
+    "comparator_rate",
+    "comparison",
+    "comparison_998",
+    "overlap",
+]
 
 
 def in_area(cases: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -57,3 +69,72 @@ def region_codes(country: str = "England") -> list[str]:
 
 def years_of(cases: pd.DataFrame) -> list[int]:
     return sorted(cases["financial_year"].unique().tolist())
+
+
+def rate_table(years, counts: pd.Series, population: pd.Series, count: str) -> pd.DataFrame:
+    """Counts by year with their denominator and rate per 10,000 (with CI and method)."""
+    table = pd.DataFrame(
+        {
+            "financial_year": list(years),
+            count: counts.reindex(list(years), fill_value=0).to_numpy(),
+            "population": population.reindex(list(years)).to_numpy(),
+        }
+    )
+    return pd.concat([table, rate_per_10k(table[count], table["population"])], axis=1)
+
+
+def add_comparison(table: pd.DataFrame, other: pd.DataFrame, count: str) -> pd.DataFrame:
+    """The comparator's rate each year, and whether this area's is higher, similar or lower
+    (95% funnel limits around the comparator's rate)."""
+    table = table.copy()
+    table["comparator_rate"] = other["rate"].to_numpy()
+    table["comparison"] = compare_with_national(
+        table[count],
+        table["population"],
+        other["rate"].to_numpy(),
+        table["rate_lower"],
+        table["rate_upper"],
+        other["rate_lower"].to_numpy(),
+        other["rate_upper"].to_numpy(),
+    )["comparison"].to_numpy()
+    return table
+
+
+def compare_areas(
+    tables: dict[str, pd.DataFrame], reference: str, year: int, count: str
+) -> pd.DataFrame:
+    """One row per area for one year, ranked by rate, each compared with the reference area
+    by 95% and 99.8% funnel limits and by confidence-interval overlap."""
+    rows = pd.concat(
+        [t[t["financial_year"] == year].assign(area=name) for name, t in tables.items()],
+        ignore_index=True,
+    )
+    ref = rows.set_index("area").loc[reference]
+    comparison = compare_with_national(
+        rows[count],
+        rows["population"],
+        ref["rate"],
+        rows["rate_lower"],
+        rows["rate_upper"],
+        ref["rate_lower"],
+        ref["rate_upper"],
+    )
+    table = with_year_label(pd.concat([rows, comparison], axis=1))
+    table = table[
+        [
+            "area",
+            "financial_year",
+            "year",
+            count,
+            *RATE_COLUMNS,
+            "comparison",
+            "comparison_998",
+            "overlap",
+        ]
+    ]
+    return table.sort_values("rate", ascending=False, ignore_index=True)
+
+
+def area_codes_compared() -> list[str]:
+    """The nine English regions, England and Wales: the areas every ranking shows."""
+    return [*region_codes("England"), ENGLAND, WALES]

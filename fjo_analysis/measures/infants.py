@@ -9,50 +9,93 @@ from __future__ import annotations
 
 import pandas as pd
 
+from fjo_analysis.areas import ENGLAND, area
 from fjo_analysis.disclosure import declare
 from fjo_analysis.measures.care_proceedings import public_law
-from fjo_analysis.measures.common import births, in_area, with_year_label, years_of
-from fjo_analysis.measures.rates import rate_per_10k, wilson_ci
+from fjo_analysis.measures.common import (
+    RATE_DERIVED,
+    add_comparison,
+    area_codes_compared,
+    births,
+    compare_areas,
+    in_area,
+    rate_table,
+    with_year_label,
+    years_of,
+)
+from fjo_analysis.measures.rates import wilson_ci
+from fjo_analysis.measures.trends import Trend, annual_trend
 
+COLUMNS = [
+    "law_type",
+    "child_id",
+    "financial_year",
+    "country",
+    "region_code",
+    "newborn",
+    "infant",
+    "first_hearing_notice_days",
+]
 URGENCY = {"same day": 1, "under 3 days": 3, "under 7 days": 7}
 
 
-def by_year(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Newborns and infants per year, rates per 10,000 live births, newborn share of infants."""
-    public = in_area(public_law(cases), code).drop_duplicates(["financial_year", "child_id"])
+def _children(cases: pd.DataFrame, code: str) -> pd.DataFrame:
+    return in_area(public_law(cases), code).drop_duplicates(["financial_year", "child_id"])
+
+
+def _newborn_rates(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     years = years_of(cases)
-    grouped = public.groupby("financial_year")
-    newborns = grouped["newborn"].sum().reindex(years, fill_value=0).astype(int)
-    infants = grouped["infant"].sum().reindex(years, fill_value=0).astype(int)
-    live = births(code, years).to_numpy()
-    table = pd.DataFrame(
-        {"financial_year": years, "newborns": newborns.to_numpy(), "infants": infants.to_numpy()}
+    counts = _children(cases, code).groupby("financial_year")["newborn"].sum()
+    return rate_table(years, counts, births(code, years), "newborns")
+
+
+def by_year(cases: pd.DataFrame, code: str, comparator: str | None = None) -> pd.DataFrame:
+    """Newborns and infants per year, newborns per 10,000 live births (with a comparator's
+    rate and a funnel comparison), infants per 10,000 live births, newborn share of infants."""
+    table = _newborn_rates(cases, code)
+    if comparator is not None:
+        table = add_comparison(table, _newborn_rates(cases, comparator), "newborns")
+    years = years_of(cases)
+    table["infants"] = (
+        _children(cases, code)
+        .groupby("financial_year")["infant"]
+        .sum()
+        .reindex(years, fill_value=0)
+        .astype(int)
+        .to_numpy()
     )
-    nb_rate = rate_per_10k(table["newborns"], live)
-    inf_rate = rate_per_10k(table["infants"], live)
-    table["newborn_rate"] = nb_rate["rate"]
-    table["newborn_rate_lower"] = nb_rate["rate_lower"]
-    table["newborn_rate_upper"] = nb_rate["rate_upper"]
-    table["infant_rate"] = inf_rate["rate"]
-    low, high = wilson_ci(table["newborns"], table["infants"])
+    table["infant_rate"] = table["infants"] / table["population"] * 1e4
     table["newborn_share_pct"] = (
         100 * table["newborns"] / table["infants"].where(table["infants"] > 0)
     )
-    table["newborn_share_lower"] = 100 * low
-    table["newborn_share_upper"] = 100 * high
-    derived = {
-        c: "newborns"
-        for c in (
-            "newborn_rate",
-            "newborn_rate_lower",
-            "newborn_rate_upper",
-            "newborn_share_pct",
-            "newborn_share_lower",
-            "newborn_share_upper",
-        )
+    low, high = wilson_ci(table["newborns"], table["infants"])
+    table["newborn_share_lower"], table["newborn_share_upper"] = 100 * low, 100 * high
+    table = with_year_label(table.drop(columns="population"))
+    derived = {c: "newborns" for c in RATE_DERIVED if c in table}
+    derived |= {
+        c: "newborns" for c in ("newborn_share_pct", "newborn_share_lower", "newborn_share_upper")
     }
     derived["infant_rate"] = "infants"
-    return declare(with_year_label(table), counts=["newborns", "infants"], derived=derived)
+    return declare(table, counts=["newborns", "infants"], derived=derived)
+
+
+def trend(cases: pd.DataFrame, code: str, since: int) -> Trend | None:
+    """Annual % change in newborns per 10,000 live births from ``since``."""
+    table = _newborn_rates(cases, code)
+    table = table[table["financial_year"] >= since]
+    return annual_trend(table["financial_year"], table["newborns"], table["population"])
+
+
+def areas_compared(cases: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Newborns per 10,000 live births in the regions, England and Wales, against England."""
+    tables = {area(code).name: _newborn_rates(cases, code) for code in area_codes_compared()}
+    table = compare_areas(tables, area(ENGLAND).name, year, "newborns")
+    return declare(
+        table,
+        counts=["newborns"],
+        derived={c: "newborns" for c in RATE_DERIVED if c in table},
+        groups=[],
+    )
 
 
 def urgent_hearings(cases: pd.DataFrame, code: str, first_year: int) -> pd.DataFrame:
@@ -63,8 +106,8 @@ def urgent_hearings(cases: pd.DataFrame, code: str, first_year: int) -> pd.DataF
     ]
     rows = []
     for group, members in (
-        ("newborns", public[public["newborn"]]),
-        ("children aged 1 week and over", public[~public["newborn"]]),
+        ("Newborns", public[public["newborn"]]),
+        ("Children aged 1 week and over", public[~public["newborn"]]),
     ):
         days = members["first_hearing_notice_days"].astype(float)
         for label, limit in URGENCY.items():
@@ -82,6 +125,7 @@ def urgent_hearings(cases: pd.DataFrame, code: str, first_year: int) -> pd.DataF
                 }
             )
     table = pd.DataFrame(rows)
+    table.insert(0, "label", table["group"] + ": " + table["notice"])
     return declare(
         table,
         counts=["children", "with_notice_recorded"],

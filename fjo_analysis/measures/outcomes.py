@@ -9,6 +9,7 @@ from fjo_analysis.measures.care_proceedings import public_law
 from fjo_analysis.measures.common import in_area, with_year_label, years_of
 from fjo_analysis.measures.rates import wilson_ci
 
+COLUMNS = ["law_type", "financial_year", "country", "region_code", "is_open", "final_order"]
 ORDER_LABELS = {
     "care": "Care order",
     "placement": "Placement order",
@@ -18,6 +19,7 @@ ORDER_LABELS = {
     "no_order_withdrawn": "No order or withdrawn",
     "other": "Other",
 }
+ORDERS_OVER_TIME = ("Placement order", "Special guardianship order", "Supervision order")
 
 
 def by_year(cases: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -66,3 +68,11 @@ def open_share(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     return declare(
         with_year_label(table), counts=["children", "open"], derived={"open_pct": "open"}
     )
+
+
+def latest_settled_year(cases: pd.DataFrame, code: str, open_share: float = 0.1) -> int:
+    """The latest year of issue in which at most ``open_share`` of children await an order."""
+    public = in_area(public_law(cases), code)
+    share = public.groupby("financial_year")["is_open"].mean()
+    settled = share[share <= open_share]
+    return int(settled.index.max() if len(settled) else share.index.min())

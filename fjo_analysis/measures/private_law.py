@@ -10,9 +10,29 @@ from __future__ import annotations
 import pandas as pd
 
 from fjo_analysis.disclosure import declare
-from fjo_analysis.measures.common import children_population, in_area, with_year_label, years_of
-from fjo_analysis.measures.rates import rate_per_10k, wilson_ci
+from fjo_analysis.measures.common import (
+    RATE_DERIVED,
+    add_comparison,
+    children_population,
+    in_area,
+    rate_table,
+    with_year_label,
+    years_of,
+)
+from fjo_analysis.measures.rates import wilson_ci
+from fjo_analysis.measures.trends import Trend, annual_trend
 
+COLUMNS = [
+    "law_type",
+    "application_type",
+    "applicant_type",
+    "child_id",
+    "case_id",
+    "issue_date",
+    "financial_year",
+    "country",
+    "region_code",
+]
 REPEAT_WINDOW_DAYS = round(3 * 365.25)
 APPLICANT_LABELS = {
     "father": "Father",
@@ -27,20 +47,33 @@ def private_law(cases: pd.DataFrame) -> pd.DataFrame:
     return cases[cases["law_type"] == "private"]
 
 
-def s8_children_by_year(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Children in child arrangements (s8) applications per year and rate per 10,000."""
+def _s8_rates(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     s8 = in_area(private_law(cases), code)
     s8 = s8[s8["application_type"] == "child_arrangements_s8"]
     years = years_of(cases)
-    counts = s8.groupby("financial_year")["child_id"].nunique().reindex(years, fill_value=0)
-    table = pd.DataFrame({"financial_year": years, "children": counts.to_numpy()})
-    rates = rate_per_10k(table["children"], children_population(code, years).to_numpy())
-    table = pd.concat([table, rates.drop(columns="ci_method")], axis=1)
+    counts = s8.groupby("financial_year")["child_id"].nunique()
+    return rate_table(years, counts, children_population(code, years), "children")
+
+
+def s8_children_by_year(
+    cases: pd.DataFrame, code: str, comparator: str | None = None
+) -> pd.DataFrame:
+    """Children in child arrangements (s8) applications per year and rate per 10,000, with
+    a comparator's rate and a funnel comparison when one is given."""
+    table = _s8_rates(cases, code)
+    if comparator is not None:
+        table = add_comparison(table, _s8_rates(cases, comparator), "children")
+    table = with_year_label(table.drop(columns="population"))
     return declare(
-        with_year_label(table),
-        counts=["children"],
-        derived={c: "children" for c in ("rate", "rate_lower", "rate_upper")},
+        table, counts=["children"], derived={c: "children" for c in RATE_DERIVED if c in table}
     )
+
+
+def trend(cases: pd.DataFrame, code: str, since: int) -> Trend | None:
+    """Annual % change in the s8 rate from ``since``."""
+    table = _s8_rates(cases, code)
+    table = table[table["financial_year"] >= since]
+    return annual_trend(table["financial_year"], table["children"], table["population"])
 
 
 def applicants(cases: pd.DataFrame, code: str, year: int) -> pd.DataFrame:

@@ -17,6 +17,15 @@ from fjo_analysis.measures.common import in_area, with_year_label, years_of
 from fjo_analysis.measures.rates import wilson_ci
 from fjo_analysis.measures.survival import kaplan_meier, survival_at
 
+COLUMNS = [
+    "law_type",
+    "mother_id",
+    "case_id",
+    "issue_date",
+    "financial_year",
+    "country",
+    "region_code",
+]
 YEARS_TO_RETURN = (1, 3, 5, 7)
 
 
@@ -30,8 +39,7 @@ def mother_cases(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     return per_case.sort_values(["mother_id", "issue_date", "case_id"], kind="stable")
 
 
-def mothers_with_earlier_proceedings(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Mothers with a case in each year, and how many had an earlier case (any year)."""
+def _shares(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     per_case = mother_cases(cases, code)
     first_issue = per_case.groupby("mother_id")["issue_date"].transform("min")
     per_case = per_case.assign(earlier=per_case["issue_date"] > first_issue)
@@ -51,7 +59,19 @@ def mothers_with_earlier_proceedings(cases: pd.DataFrame, code: str) -> pd.DataF
     )
     low, high = wilson_ci(table["with_earlier_proceedings"], table["mothers"])
     table["share_lower"], table["share_upper"] = 100 * low, 100 * high
+    return table
+
+
+def mothers_with_earlier_proceedings(
+    cases: pd.DataFrame, code: str, comparator: str | None = None
+) -> pd.DataFrame:
+    """Mothers with a case in each year, and how many had an earlier case (any year); with a
+    comparator area, its share alongside."""
+    table = _shares(cases, code)
     derived = {c: "with_earlier_proceedings" for c in ("share_pct", "share_lower", "share_upper")}
+    if comparator is not None:
+        table["comparator_share_pct"] = _shares(cases, comparator)["share_pct"].to_numpy()
+        derived["comparator_share_pct"] = "with_earlier_proceedings"
     return declare(
         with_year_label(table), counts=["mothers", "with_earlier_proceedings"], derived=derived
     )

@@ -1,0 +1,248 @@
+"""``fjo check``: scan finished outputs for disclosive numbers before they are published.
+
+Independent of how an output was made, it reads what a reader would read:
+
+* tables (HTML ``<table>``, spreadsheet sheets, CSV): every cell under a count column
+  (a header ending "(number)") must be ``[c]``, ``[x]`` or a whole number at or above the
+  threshold;
+* running text (HTML text and alt text, PDF text, spreadsheet text cells): no phrase
+  such as "3 children" with a number under the threshold;
+* the disclosure log beside each briefing: it must exist, it sets the threshold, and every
+  cell it says was suppressed must show ``[c]`` in the HTML table of that name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from fjo_analysis.report import small_counts_in
+
+COUNT_HEADER = re.compile(r"\(number\)\s*$")
+SAFE_MARKS = {"[c]", "[x]", ""}
+DEFAULT_THRESHOLD = 10
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: Path
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.where}: {self.what}"
+
+
+def _bad_count(text: str, threshold: int) -> bool:
+    text = text.strip()
+    if text in SAFE_MARKS:
+        return False
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return True  # a count column must hold a number or a marker
+    return value < threshold
+
+
+def check_rows(
+    path: Path, name: str, header: list[str], rows: list[list[str]], threshold: int
+) -> list[Leak]:
+    """Cells under count headers that are not safe."""
+    leaks = []
+    counts = [i for i, h in enumerate(header) if COUNT_HEADER.search(str(h))]
+    for r, row in enumerate(rows, start=1):
+        for i in counts:
+            if i < len(row) and _bad_count(str(row[i]), threshold):
+                leaks.append(
+                    Leak(
+                        path,
+                        f"{name}, row {r}, column {header[i]!r}",
+                        f"count {row[i]!r} is under {threshold} or not a count",
+                    )
+                )
+    return leaks
+
+
+def check_text(path: Path, where: str, text: str, threshold: int) -> list[Leak]:
+    return [
+        Leak(path, where, f"text {phrase!r} publishes a count under {threshold}")
+        for phrase in small_counts_in(text, threshold)
+    ]
+
+
+class _HTMLTables(HTMLParser):
+    """Collects tables (name, header, rows, cells by data-column) and the page's text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: list[tuple[str, str]] | None = None
+        self._in_head = False
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("style", "script"):
+            self._skip += 1
+        if tag == "img" and attrs.get("alt"):
+            self.text.append(attrs["alt"])
+        if tag == "table":
+            self.tables.append(
+                {
+                    "name": attrs.get("data-table", f"table {len(self.tables) + 1}"),
+                    "header": [],
+                    "columns": [],
+                    "rows": [],
+                }
+            )
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            self._column = attrs.get("data-column", "")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+        elif tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append((self._column, "".join(self._cell).strip()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            table = self.tables[-1]
+            if self._in_head:
+                table["header"] = [text for _, text in self._row]
+                table["columns"] = [column for column, _ in self._row]
+            else:
+                table["rows"].append([text for _, text in self._row])
+            self._row = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        else:
+            self.text.append(data)
+
+
+def _log_for(path: Path) -> dict | None:
+    log = path.with_name(path.stem + ".disclosure.json")
+    return json.loads(log.read_text(encoding="utf-8")) if log.exists() else None
+
+
+def check_html(path: Path, threshold: int, log: dict | None) -> list[Leak]:
+    parser = _HTMLTables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    leaks = check_text(path, "text", " ".join(parser.text), threshold)
+    by_name = {}
+    for table in parser.tables:
+        by_name.setdefault(table["name"], []).append(table)
+        leaks += check_rows(
+            path, f"table {table['name']!r}", table["header"], table["rows"], threshold
+        )
+    for entry in (log or {}).get("suppressed", []):
+        for table in by_name.get(entry["table"], []):
+            leaks += _logged_cell_leaks(path, entry, table)
+    return leaks
+
+
+def _logged_cell_leaks(path: Path, entry: dict, table: dict) -> list[Leak]:
+    """A cell the log says was suppressed must show [c] wherever its row is published."""
+    columns = table["columns"]
+    if entry["column"] not in columns:
+        return []
+    row_keys = dict(entry["row"])
+    if "year" in row_keys:
+        row_keys.pop("financial_year", None)  # the label says the same
+    if not set(row_keys) <= set(columns):
+        return []  # the row cannot be identified in this table (e.g. one year only)
+    keys = {columns.index(k): str(v) for k, v in row_keys.items()}
+    i = columns.index(entry["column"])
+    return [
+        Leak(
+            path,
+            f"table {entry['table']!r}, row {r}",
+            f"the log suppressed {entry['column']} here but the cell shows {row[i]!r}",
+        )
+        for r, row in enumerate(table["rows"], start=1)
+        if keys and all(row[k] == v for k, v in keys.items()) and row[i] != "[c]"
+    ]
+
+
+def check_pdf(path: Path, threshold: int) -> list[Leak]:
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return check_text(path, "text", text, threshold)
+
+
+def check_xlsx(path: Path, threshold: int) -> list[Leak]:
+    from openpyxl import load_workbook
+
+    leaks = []
+    for sheet in load_workbook(path, read_only=True, data_only=True).worksheets:
+        rows = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        header_at = next(
+            (i for i, row in enumerate(rows) if any(COUNT_HEADER.search(v) for v in row)), None
+        )
+        if header_at is not None:
+            leaks += check_rows(
+                path, f"sheet {sheet.title!r}", rows[header_at], rows[header_at + 1 :], threshold
+            )
+        text = " | ".join(  # cells apart: "Table 3" then "Children ..." is not "3 Children"
+            v for row in rows[: header_at if header_at is not None else len(rows)] for v in row
+        )
+        leaks += check_text(path, f"sheet {sheet.title!r}", text, threshold)
+    return leaks
+
+
+def check_csv(path: Path, threshold: int) -> list[Leak]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    return check_rows(path, "csv", rows[0], rows[1:], threshold) if rows else []
+
+
+CHECKERS = {".pdf": check_pdf, ".xlsx": check_xlsx, ".csv": check_csv}
+
+
+def check_file(path: Path, log: dict | None = None) -> list[Leak]:
+    """Leaks in one output; a briefing output without its disclosure log is a leak too.
+
+    The log is read from beside the file (``<topic>.disclosure.json``) unless given.
+    """
+    log = log or _log_for(path)
+    if path.name == "index.html" or path.suffix == ".csv":
+        threshold = DEFAULT_THRESHOLD if log is None else log["rules"]["threshold"]
+    elif log is None:
+        return [Leak(path, "disclosure log", "missing: cannot tell what was protected")]
+    else:
+        threshold = log["rules"]["threshold"]
+    if path.suffix == ".html":
+        return check_html(path, threshold, log)
+    return CHECKERS[path.suffix](path, threshold)
+
+
+def outputs(paths: list[Path]) -> list[Path]:
+    found = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix in (".html", *CHECKERS))
+        else:
+            found.append(p)
+    return found
+
+
+def check(paths: list[Path]) -> list[Leak]:
+    return [leak for path in outputs(paths) for leak in check_file(path)]

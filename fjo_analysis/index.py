@@ -1,0 +1,113 @@
+"""``reports/index.html``: every published briefing by area and by topic.
+
+Built from what is published (each briefing's HTML title and first key finding), so the
+index never links to a briefing that failed to build.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import jinja2
+import nbformat
+from markupsafe import Markup
+
+from fjo_analysis import settings
+from fjo_analysis.build import area_params, areas, topics
+from fjo_analysis.disclosure import Rules
+from fjo_analysis.render.html import CSS, TEMPLATES
+from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date, code_version
+
+TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+FIRST_FINDING = re.compile(r'<section class="findings".*?<li>(.*?)</li>', re.S)
+
+
+def _size(path: Path) -> str:
+    kb = path.stat().st_size / 1024
+    return f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:.0f} KB"
+
+
+def _briefing(config: settings.Settings, slug: str, topic: str, area_name: str) -> dict | None:
+    page = config.reports_dir / slug / f"{topic}.html"
+    if not page.exists():
+        return None
+    text = page.read_text(encoding="utf-8")
+    pdf, xlsx = page.with_suffix(".pdf"), page.with_suffix(".xlsx")
+    return {
+        "href": f"{slug}/{topic}.html",
+        "area": area_name,
+        "title": html.unescape(TITLE.search(text).group(1)),
+        "headline": html.unescape(m.group(1)) if (m := FIRST_FINDING.search(text)) else "",
+        "pdf": f"{slug}/{topic}.pdf" if pdf.exists() else None,
+        "pdf_size": _size(pdf) if pdf.exists() else "",
+        "xlsx": f"{slug}/{topic}.xlsx" if xlsx.exists() else None,
+        "topic": topic,
+    }
+
+
+def _formats(b: dict) -> Markup:
+    links = []
+    if b["pdf"]:
+        links.append(
+            f'<a href="{b["pdf"]}">PDF<span class="visually-hidden"> for '
+            f"{html.escape(b['title'])}</span></a> ({b['pdf_size']})"
+        )
+    if b["xlsx"]:
+        links.append(
+            f'<a href="{b["xlsx"]}">Spreadsheet<span class="visually-hidden"> for '
+            f"{html.escape(b['title'])}</span></a>"
+        )
+    return Markup(" · ".join(links))
+
+
+def write_index(config: settings.Settings) -> Path:
+    """Write reports/index.html atomically and return its path."""
+    root = config.root
+    topic_meta = {
+        t: nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4).metadata.get("fjo", {})
+        for t in topics(root)
+    }
+    by_area, missing = [], []
+    by_topic = {t: [] for t in topic_meta}
+    for slug in areas(root):
+        params = area_params(slug, root)
+        found = []
+        for t in topic_meta:
+            b = _briefing(config, slug, t, params.name)
+            if b is None:
+                missing.append(f"{params.name}: {t}")
+                continue
+            found.append(b)
+            by_topic[t].append(b)
+        by_area.append({"slug": slug, "name": params.name, "briefings": found})
+    manifest = json.loads((config.processed_dir / "manifest.json").read_text(encoding="utf-8"))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    page = env.get_template("index.html.j2").render(
+        css=CSS,
+        areas=by_area,
+        missing=missing,
+        manifest=manifest,
+        synthetic=manifest["synthetic"],
+        banner=SYNTHETIC_BANNER,
+        formats=_formats,
+        topics=[
+            {
+                "slug": t,
+                "title": m.get("title", t),
+                "question": m.get("question", ""),
+                "briefings": by_topic[t],
+            }
+            for t, m in topic_meta.items()
+        ],
+        version=code_version(),
+        built=build_date(),
+        disclosure_note=Rules(config.suppress_below, config.round_to).note,
+    )
+    path = config.reports_dir / "index.html"
+    tmp = path.with_name(".index.tmp.html")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path
