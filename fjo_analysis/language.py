@@ -58,11 +58,18 @@ def compared(rate, comparator_rate, comparison: str, comparator: str) -> str:
 
 
 def rate_sentence(
-    year: str, children, area: str, what: str, rate, per: str, comparison: str | None = None
+    year: str,
+    children,
+    area: str,
+    what: str,
+    rate,
+    per: str,
+    comparison: str | None = None,
+    noun: str = "children",
 ) -> str:
     """'In 2023/24, 1,240 children in the North East were subject to care proceedings, 23.5
     per 10,000 children — higher than England (14.2).'"""
-    text = f"In {year}, {count(children)} children in {area} {what}"
+    text = f"In {year}, {count(children)} {noun} in {area} {what}"
     if rate != MARK and _is_number(rate):
         text += f", {number(rate)} per 10,000 {per}"
     if comparison:
@@ -82,7 +89,8 @@ def trend_sentence(trend: Trend | None, measure: str) -> str:
     if trend.direction == "no clear trend":
         return (
             f"{span} there was no clear trend in {measure} "
-            f"(an average change of {number(trend.annual_change_pct)}% a year {ci})."
+            f"(an average change of {number(trend.annual_change_pct)}% a year, "
+            f"{ci.strip('()')})."
         )
     verb = "rose" if trend.direction == "rising" else "fell"
     return (

@@ -42,5 +42,7 @@ def test_trend_sentences():
         "From 2019/20 to 2024/25 the rate fell by 2.1% a year on average (95% CI -3.0% to -1.3%)."
     )
     flat = Trend(0.4, -0.6, 1.4, 0.44, "negative binomial", "", 2010, 2024)
-    assert "no clear trend" in language.trend_sentence(flat, "the rate")
+    assert language.trend_sentence(flat, "the rate") == (
+        "From 2010/11 to 2024/25 there was no clear trend in the rate "
+        "(an average change of 0.4% a year, 95% CI -0.6% to 1.4%).")
     assert "too few years" in language.trend_sentence(None, "the rate")
