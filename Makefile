@@ -2,10 +2,10 @@
 # second `make` does nothing. `make help` lists the targets.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 FJO := $(BIN)/fjo
-STAMP := $(VENV)/.installed
+STAMP ?= $(VENV)/.installed
 
 SYNTHETIC := data/raw/synthetic_extract.parquet
 EXTRACT := $(or $(FJO_EXTRACT),$(SYNTHETIC))

@@ -1,14 +1,22 @@
-"""Shared fixtures: small synthetic extracts, written and prepared once per session."""
+"""Shared fixtures: small synthetic extracts, and a small project with briefings built."""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from fjo_analysis.data.prepare import derive
+from fjo_analysis import settings
+from fjo_analysis.data.prepare import derive, prepare
 from fjo_analysis.data.synth import synthesise, write
 
+ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"seed": 7, "start_year": 2016, "end_year": 2019, "scale": 0.05}
+EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
+BUILT_AREAS = ("london", "wales")
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +46,44 @@ def national_cases(national_extract) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def small_cases(small_extract) -> pd.DataFrame:
     return derive(small_extract)[0]
+
+
+def project_copy(root: Path) -> Path:
+    """A project tree whose notebooks, params and Makefile are this repository's."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "Makefile", root / "Makefile")
+    (root / "fjo_analysis").symlink_to(ROOT / "fjo_analysis")
+    return root
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
+    """A small project: prepared small data, no briefings yet."""
+    root = project_copy(tmp_path_factory.mktemp("project") / "root")
+    config = settings.Settings(root=root, extract=small_extract_csv, suppress_below=10, round_to=0)
+    prepare(small_extract_csv, config.processed_dir, synthetic=True)
+    return config
+
+
+@pytest.fixture(scope="session")
+def suite(project) -> settings.Settings:
+    """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
+    from fjo_analysis.build import build, topics
+    from fjo_analysis.index import write_index
+
+    saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "FJO_ROOT")}
+    os.environ.update(SOURCE_DATE_EPOCH=EPOCH, FJO_ROOT=str(project.root))
+    try:
+        for area in BUILT_AREAS:
+            for topic in topics(project.root):
+                build(area, topic, project)
+        write_index(project)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return project

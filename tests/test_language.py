@@ -44,5 +44,6 @@ def test_trend_sentences():
     flat = Trend(0.4, -0.6, 1.4, 0.44, "negative binomial", "", 2010, 2024)
     assert language.trend_sentence(flat, "the rate") == (
         "From 2010/11 to 2024/25 there was no clear trend in the rate "
-        "(an average change of 0.4% a year, 95% CI -0.6% to 1.4%).")
+        "(an average change of 0.4% a year, 95% CI -0.6% to 1.4%)."
+    )
     assert "too few years" in language.trend_sentence(None, "the rate")

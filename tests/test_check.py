@@ -1,0 +1,118 @@
+"""`fjo check` catches small counts planted in each kind of output."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+import typst
+from openpyxl import Workbook
+
+from fjo_analysis.check import check
+
+
+def _log(path, threshold=10):
+    path.with_name(path.stem + ".disclosure.json").write_text(
+        json.dumps({"rules": {"threshold": threshold, "round_to": 0}, "suppressed": []})
+    )
+
+
+def _run(*paths):
+    return subprocess.run(
+        [sys.executable, "-m", "fjo_analysis.cli", "check", *map(str, paths)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_published_suite_is_clean(suite):
+    assert check([suite.reports_dir]) == []
+    result = _run(suite.reports_dir)
+    assert result.returncode == 0 and "no disclosive figures" in result.stdout
+
+
+def test_leak_in_html_table_cell(suite, tmp_path):
+    page = tmp_path / "infants.html"
+    html = (suite.reports_dir / "wales" / "infants.html").read_text()
+    cell = '<td data-column="newborns" class="count">'
+    assert cell in html
+    start = html.index(cell) + len(cell)
+    leaked = html[:start] + "7" + html[html.index("</td>", start) :]
+    page.write_text(leaked)
+    shutil.copy(suite.reports_dir / "wales" / "infants.disclosure.json", tmp_path)
+    leaks = check([page])
+    assert any("'7' is under 10" in str(leak) for leak in leaks)
+    assert _run(page).returncode != 0
+
+
+def test_leak_in_html_text_and_alt_text(tmp_path):
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<html><body><p>There were 4 newborns.</p><img alt="a bar of 3 mothers"></body></html>'
+    )
+    _log(page)
+    found = [str(leak) for leak in check([page])]
+    assert any("4 newborns" in f for f in found) and any("3 mothers" in f for f in found)
+
+
+def test_log_driven_check_finds_a_suppressed_cell_shown(suite, tmp_path):
+    log = json.loads((suite.reports_dir / "wales" / "outcomes.disclosure.json").read_text())
+    page = tmp_path / "outcomes.html"
+    page.write_text(
+        '<table data-table="orders_by_year"><thead><tr>'
+        '<th data-column="year">Year</th><th data-column="final_order">Order</th>'
+        '<th data-column="share_pct">Share (%)</th></tr></thead><tbody><tr>'
+        '<th data-column="year">2017/18</th><td data-column="final_order">Other</td>'
+        '<td data-column="share_pct">2.0</td></tr></tbody></table>'
+    )
+    log["suppressed"] = [
+        {
+            "table": "orders_by_year",
+            "column": "share_pct",
+            "reason": "derived",
+            "row": {"financial_year": 2017, "year": "2017/18", "final_order": "Other"},
+        }
+    ]
+    (tmp_path / "outcomes.disclosure.json").write_text(json.dumps(log))
+    assert any("the log suppressed share_pct" in str(leak) for leak in check([page]))
+
+
+def test_leak_in_pdf_text(tmp_path):
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(
+        typst.compile(
+            b'#set text(lang: "en")\nIn 2023/24, 6 children were in proceedings, 21.5 per 10,000.'
+        )
+    )
+    _log(pdf)
+    assert [leak.what for leak in check([pdf])] == ["text '6 children' publishes a count under 10"]
+
+
+def test_leak_in_spreadsheet(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Table 1: children by year"])
+    sheet.append(["Financial year", "Children (number)", "Rate per 10,000 children"])
+    sheet.append(["2023/24", 120, 3.5])
+    sheet.append(["2024/25", 4, 0.2])
+    sheet.append(["2025/26", "[c]", "[c]"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    _log(path)
+    leaks = check([path])
+    assert len(leaks) == 1 and "row 2" in leaks[0].where and "'4'" in leaks[0].what
+
+
+def test_output_without_its_log_is_refused(tmp_path):
+    page = tmp_path / "y.html"
+    page.write_text("<html></html>")
+    assert [leak.what for leak in check([page])] == ["missing: cannot tell what was protected"]
+
+
+@pytest.mark.parametrize("threshold,expected", [(5, 0), (10, 1)])
+def test_threshold_comes_from_the_log(tmp_path, threshold, expected):
+    page = tmp_path / "z.html"
+    page.write_text("<p>7 children</p>")
+    _log(page, threshold)
+    assert len(check([page])) == expected
