@@ -25,7 +25,7 @@ plt.style.use("afcharts.afcharts")
 plt.rcParams.update(
     {
         "svg.hashsalt": "fjo-analysis",  # stable ids: the same data gives the same bytes
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # real text: smaller files, searchable labels
         "font.family": ["Liberation Sans", "DejaVu Sans", "sans-serif"],
         "font.size": 13,
         "figure.figsize": (8, 4.5),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from fjo_analysis.report import small_counts_in
+from fjo_analysis.disclosure import small_counts_in
 
 COUNT_HEADER = re.compile(r"\(number\)\s*$")
 SAFE_MARKS = {"[c]", "[x]", ""}

@@ -14,6 +14,7 @@ rules; :func:`assert_safe` is the last check before anything is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -23,6 +24,11 @@ from fjo_analysis import settings
 
 MARK = "[c]"
 NOT_AVAILABLE = "[x]"
+COUNT_NOUNS = r"(?:children|child|newborns?|babies|baby|infants?|mothers?|cases?|applications?)"
+# "3 children" is a count; "section 8 applications" is the name of an order.
+SMALL_COUNT_IN_TEXT = re.compile(
+    rf"(?<![\d.,%])(?<!section )(?<!Section )(\d+)\s+{COUNT_NOUNS}\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -233,3 +239,8 @@ def assert_safe(published: pd.DataFrame, rules: Rules) -> None:
 
 def is_protected(frame: pd.DataFrame) -> bool:
     return "protected" in frame.attrs
+
+
+def small_counts_in(text: str, threshold: int) -> list[str]:
+    """Phrases such as '3 children' that would publish a count under the threshold."""
+    return [m.group(0) for m in SMALL_COUNT_IN_TEXT.finditer(text) if int(m.group(1)) < threshold]

@@ -9,7 +9,6 @@ for small counts before it is recorded.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -64,21 +63,11 @@ COLUMNS = {
     "comparator_rate": ("Comparison area: rate per 10,000", "rate"),
     "comparison": ("Compared with comparison area (95% limits)", "text"),
 }
-COUNT_NOUNS = r"(?:children|child|newborns?|babies|baby|infants?|mothers?|cases?|applications?)"
-# "3 children" is a count; "section 8 applications" is the name of an order.
-SMALL_COUNT_IN_TEXT = re.compile(
-    rf"(?<![\d.,%])(?<!section )(?<!Section )(\d+)\s+{COUNT_NOUNS}\b", re.IGNORECASE
-)
 
 
 def comparators(code: str) -> list[str]:
     """England for a region; England and Wales side by side for a country."""
     return [ENGLAND] if area(code).level == "region" else [ENGLAND, WALES]
-
-
-def small_counts_in(text: str, threshold: int) -> list[str]:
-    """Phrases such as '3 children' that would publish a count under the threshold."""
-    return [m.group(0) for m in SMALL_COUNT_IN_TEXT.finditer(text) if int(m.group(1)) < threshold]
 
 
 class Briefing:
@@ -148,7 +137,7 @@ class Briefing:
         return published
 
     def _safe_text(self, text: str) -> str:
-        leaks = small_counts_in(text, self.rules.threshold)
+        leaks = disclosure.small_counts_in(text, self.rules.threshold)
         if leaks:
             raise disclosure.DisclosureError(
                 f"text would publish a count under {self.rules.threshold}: {leaks}: {text!r}"

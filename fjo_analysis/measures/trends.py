@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 
 OVERDISPERSION = 1.5
 
@@ -37,6 +36,8 @@ class Trend:
 
 def annual_trend(years, counts, population) -> Trend | None:
     """Fit the trend; None where it cannot be estimated (fewer than 3 years, or no cases)."""
+    import statsmodels.api as sm  # slow to import: only briefings with a trend pay for it
+
     years = np.asarray(years, dtype=float)
     counts = np.asarray(counts, dtype=float)
     population = np.asarray(population, dtype=float)

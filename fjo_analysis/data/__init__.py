@@ -1,0 +1,1 @@
+"""Data at the edges: the extract schema, reading and validation, synthesis and preparation."""
