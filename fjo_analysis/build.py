@@ -20,12 +20,9 @@ import yaml
 from fjo_analysis import settings
 from fjo_analysis.areas import area
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.errors import BriefingError
 
 FORMATS = ("html", "pdf", "xlsx")
-
-
-class BriefingError(RuntimeError):
-    """A briefing that could not be built; the message names area, topic, cell and error."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +58,19 @@ def areas(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "params").glob("*.yaml"))
 
 
-def execute(area_slug: str, topic: str, config: settings.Settings) -> Path:
-    """Run the topic notebook for the area with papermill; return the executed notebook."""
+def execute(
+    area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
+) -> Path:
+    """Run the topic notebook for the area with papermill; return the executed notebook.
+
+    ``engine`` is a papermill engine name: None for a Jupyter kernel per notebook, or the
+    warm builder's in-process engine (``fjo_analysis.engine``).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    if engine is not None:
+        import fjo_analysis.engine  # noqa: F401  (registers the in-process engine)
 
     params = area_params(area_slug, config.root)
     notebook = config.root / "notebooks" / f"{topic}.ipynb"
@@ -89,6 +95,7 @@ def execute(area_slug: str, topic: str, config: settings.Settings) -> Path:
             log_output=False,
             cwd=str(config.root),
             shutdown_kernel="immediate",
+            engine_name=engine,
         )
     except PapermillExecutionError as err:
         raise BriefingError(
@@ -163,11 +170,13 @@ def public_log(doc, rules: Rules, area_slug: str, topic: str) -> dict:
     }
 
 
-def build(area_slug: str, topic: str, config: settings.Settings | None = None) -> float:
+def build(
+    area_slug: str, topic: str, config: settings.Settings | None = None, engine: str | None = None
+) -> float:
     """Execute and render one briefing; print a progress line; return seconds taken."""
     config = config or settings.load()
     start = time.perf_counter()
-    executed = execute(area_slug, topic, config)
+    executed = execute(area_slug, topic, config, engine)
     render(executed, area_slug, topic, config)
     seconds = time.perf_counter() - start
     print(f"{progress()} {area_slug}/{topic} {seconds:.1f} s", flush=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from fjo_analysis import settings
-from fjo_analysis.build import BriefingError
-from fjo_analysis.data.validate import ExtractError
+from fjo_analysis.errors import BriefingError, ExtractError
 
 
 def _data_synth(args: argparse.Namespace) -> None:
@@ -36,9 +36,16 @@ def _data_prepare(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
+    from fjo_analysis import warm
+
+    if args.engine is None and warm.enabled():
+        code = warm.build(args.area, args.topic)
+        if code:
+            raise SystemExit(code)
+        return
     from fjo_analysis.build import build
 
-    build(args.area, args.topic)
+    build(args.area, args.topic, engine=args.engine)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -82,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="execute and render one briefing")
     build.add_argument("--area", required=True, help="an area slug from params/, e.g. london")
     build.add_argument("--topic", required=True, help="a notebook name, e.g. infants")
+    build.add_argument("--engine", help=argparse.SUPPRESS)  # the warm builder's children
     build.set_defaults(func=_build)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
@@ -92,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # make sends SIGTERM when interrupted: exit through finally blocks (temporary files go)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parser().parse_args(argv)
     try:
         args.func(args)

@@ -64,8 +64,15 @@ def derive(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
     out["is_open"] = out["close_date"].isna()
     end = out["close_date"].fillna(extract_date)
     out["duration_weeks"] = ((end - issue).dt.days / 7).astype("float32")
-    for column in ("law_type", "application_type", "applicant_type", "sex", "ethnicity",
-                   "final_order", "local_authority_code"):
+    for column in (
+        "law_type",
+        "application_type",
+        "applicant_type",
+        "sex",
+        "ethnicity",
+        "final_order",
+        "local_authority_code",
+    ):
         out[column] = out[column].astype("category")
     return out, extract_date
 

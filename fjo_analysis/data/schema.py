@@ -61,14 +61,13 @@ NULLABLE = {"close_date", "first_hearing_notice_days", "final_order", "mother_id
 def _column(name: str, extract_date: pd.Timestamp) -> pa.Column:
     checks: list[pa.Check] = []
     if name in CATEGORY_COLUMNS:
-        checks.append(pa.Check.isin(CATEGORY_COLUMNS[name], error=f"one of {CATEGORY_COLUMNS[name]}"))
+        allowed = CATEGORY_COLUMNS[name]
+        checks.append(pa.Check.isin(allowed, error=f"one of {allowed}"))
     elif name == "local_authority_code":
         codes = local_authorities()["la_code"].tolist()
         checks.append(pa.Check.isin(codes, error="a known local-authority GSS code"))
     elif name in DATE_COLUMNS:
-        checks.append(
-            pa.Check.le(extract_date, error=f"a date not after {extract_date:%Y-%m-%d}")
-        )
+        checks.append(pa.Check.le(extract_date, error=f"a date not after {extract_date:%Y-%m-%d}"))
         checks.append(pa.Check.ge(pd.Timestamp("1990-01-01"), error="a date from 1990 on"))
     elif name in INTEGER_COLUMNS:
         checks.append(pa.Check.in_range(0, 365, error="whole days from 0 to 365"))

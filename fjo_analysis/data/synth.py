@@ -38,34 +38,93 @@ from fjo_analysis.data.reference import children_0_17, live_births
 from fjo_analysis.data.schema import COLUMNS
 
 # National paths, interpolated between knots (financial year by starting calendar year).
-PUBLIC_RATE_PER_10K = {2007: 11.0, 2010: 13.6, 2013: 15.0, 2016: 18.0, 2018: 17.5, 2020: 16.0,
-                       2024: 14.5}
-NEWBORN_RATE_PER_10K_BIRTHS = {2007: 15.0, 2010: 20.0, 2013: 26.0, 2016: 36.0, 2019: 33.0,
-                               2024: 28.0}
+PUBLIC_RATE_PER_10K = {
+    2007: 11.0,
+    2010: 13.6,
+    2013: 15.0,
+    2016: 18.0,
+    2018: 17.5,
+    2020: 16.0,
+    2024: 14.5,
+}
+NEWBORN_RATE_PER_10K_BIRTHS = {
+    2007: 15.0,
+    2010: 20.0,
+    2013: 26.0,
+    2016: 36.0,
+    2019: 33.0,
+    2024: 28.0,
+}
 NEWBORN_SHARE_OF_INFANTS = {2007: 0.32, 2016: 0.42, 2024: 0.45}
-PRIVATE_RATE_PER_10K = {2010: 58.0, 2013: 53.0, 2016: 66.0, 2018: 73.0, 2020: 71.0, 2022: 76.0,
-                        2024: 74.0}
+PRIVATE_RATE_PER_10K = {
+    2010: 58.0,
+    2013: 53.0,
+    2016: 66.0,
+    2018: 73.0,
+    2020: 71.0,
+    2022: 76.0,
+    2024: 74.0,
+}
 MEDIAN_WEEKS = {
-    "public England": {2010: 48, 2011: 50, 2012: 42, 2013: 30, 2014: 25, 2015: 26, 2016: 28,
-                       2018: 33, 2020: 42, 2021: 46, 2022: 45, 2024: 40},
-    "public Wales": {2010: 52, 2011: 57, 2012: 45, 2013: 27, 2014: 23, 2015: 25, 2016: 27,
-                     2018: 31, 2020: 40, 2021: 44, 2022: 43, 2024: 39},
+    "public England": {
+        2010: 48,
+        2011: 50,
+        2012: 42,
+        2013: 30,
+        2014: 25,
+        2015: 26,
+        2016: 28,
+        2018: 33,
+        2020: 42,
+        2021: 46,
+        2022: 45,
+        2024: 40,
+    },
+    "public Wales": {
+        2010: 52,
+        2011: 57,
+        2012: 45,
+        2013: 27,
+        2014: 23,
+        2015: 25,
+        2016: 27,
+        2018: 31,
+        2020: 40,
+        2021: 44,
+        2022: 43,
+        2024: 39,
+    },
     "private": {2010: 28, 2014: 24, 2018: 30, 2020: 38, 2022: 46, 2024: 45},
 }
 REGION_MULTIPLIER = {
-    "North East": 1.55, "North West": 1.35, "Yorkshire and The Humber": 1.3,
-    "West Midlands": 1.15, "East Midlands": 1.0, "South West": 0.95, "East of England": 0.85,
-    "South East": 0.85, "London": 0.72, "Wales": 1.08,
+    "North East": 1.55,
+    "North West": 1.35,
+    "Yorkshire and The Humber": 1.3,
+    "West Midlands": 1.15,
+    "East Midlands": 1.0,
+    "South West": 0.95,
+    "East of England": 0.85,
+    "South East": 0.85,
+    "London": 0.72,
+    "Wales": 1.08,
 }
 DURATION_SIGMA = {"public": 0.4, "private": 0.6}
 RECURRENCE = {"newborn": 0.46, "infant": 0.38, "older": 0.27, "private": 0.18}
 RETURN_GAP_YEARS = {"public": (2.3, 0.6), "private": (1.5, 0.7)}
-OLDER_AGE_BANDS = {"public": ([1, 5, 10, 16], [5, 10, 16, 18], [0.33, 0.30, 0.30, 0.07]),
-                   "private": ([0, 1, 5, 10, 16], [1, 5, 10, 16, 18],
-                               [0.04, 0.30, 0.35, 0.28, 0.03])}
+OLDER_AGE_BANDS = {
+    "public": ([1, 5, 10, 16], [5, 10, 16, 18], [0.33, 0.30, 0.30, 0.07]),
+    "private": ([0, 1, 5, 10, 16], [1, 5, 10, 16, 18], [0.04, 0.30, 0.35, 0.28, 0.03]),
+}
 SIBLING_NEW_CASE_P = {"public": 0.55, "private": 0.6}
-FINAL_ORDERS = ("care", "placement", "special_guardianship", "supervision",
-                "child_arrangements", "no_order_withdrawn", "other")
+FINAL_ORDERS = (
+    "care",
+    "placement",
+    "special_guardianship",
+    "supervision",
+    "child_arrangements",
+    "no_order_withdrawn",
+    "other",
+)
 ORDER_P = {
     "infant": [0.35, 0.30, 0.16, 0.09, 0.04, 0.04, 0.02],
     "older": [0.50, 0.08, 0.14, 0.12, 0.09, 0.05, 0.02],
@@ -73,17 +132,22 @@ ORDER_P = {
 }
 APPLICATIONS = {
     "public": (["care_supervision_s31", "emergency_protection", "placement"], [0.93, 0.04, 0.03]),
-    "private": (["child_arrangements_s8", "special_guardianship", "other_private"],
-                [0.90, 0.05, 0.05]),
+    "private": (
+        ["child_arrangements_s8", "special_guardianship", "other_private"],
+        [0.90, 0.05, 0.05],
+    ),
 }
-PRIVATE_APPLICANTS = (["father", "mother", "both_parents", "other_relative", "other"],
-                      [0.52, 0.33, 0.03, 0.09, 0.03])
+PRIVATE_APPLICANTS = (
+    ["father", "mother", "both_parents", "other_relative", "other"],
+    [0.52, 0.33, 0.03, 0.09, 0.03],
+)
 NOTICE_BUCKETS = ([0, 1, 3, 7], [1, 3, 7, 22])  # same day, 1-2, 3-6, 7-21 days
 NOTICE_P = {"newborn": [0.15, 0.25, 0.30, 0.30], "other": [0.05, 0.10, 0.25, 0.60]}
 SEXES = (["female", "male", "unknown"], [0.485, 0.505, 0.01])
-ETHNICITY = (["White", "Mixed", "Asian", "Black", "Other", "Unknown"],
-             {"London": [0.45, 0.12, 0.15, 0.20, 0.05, 0.03],
-              "other": [0.80, 0.07, 0.06, 0.03, 0.02, 0.02]})
+ETHNICITY = (
+    ["White", "Mixed", "Asian", "Black", "Other", "Unknown"],
+    {"London": [0.45, 0.12, 0.15, 0.20, 0.05, 0.03], "other": [0.80, 0.07, 0.06, 0.03, 0.02, 0.02]},
+)
 
 
 def _path(knots: dict[int, float], years: np.ndarray) -> np.ndarray:
@@ -138,8 +202,9 @@ class _Generator:
         start = _fy_start(year)
         days = (_fy_start(year + 1) - start).astype(int)
         issue = start + (self.rng.random(len(cell)) * days).astype("timedelta64[D]")
-        return pd.DataFrame({"cell": cell, "la": self.la_index[cell], "year": year,
-                             "issue_date": issue, "law": law})
+        return pd.DataFrame(
+            {"cell": cell, "la": self.la_index[cell], "year": year, "issue_date": issue, "law": law}
+        )
 
     def group_siblings(self, cell: np.ndarray, law: str) -> np.ndarray:
         """Case number (within this batch) for children listed cell by cell."""
@@ -177,8 +242,9 @@ class _Generator:
         for name, knots in MEDIAN_WEEKS.items():
             mask = (path == name).to_numpy()
             medians[mask] = _path(knots, cases["year"].to_numpy()[mask])
-        sigma = np.where(cases["law"] == "public", DURATION_SIGMA["public"],
-                         DURATION_SIGMA["private"])
+        sigma = np.where(
+            cases["law"] == "public", DURATION_SIGMA["public"], DURATION_SIGMA["private"]
+        )
         return np.round(self.rng.lognormal(np.log(medians * 7), sigma)).astype(int) + 1
 
     def ages_days(self, law: str, size: int) -> np.ndarray:
@@ -203,13 +269,17 @@ class _Generator:
             offset += len(cell)
         first = np.r_[0, np.flatnonzero(np.diff(case_of_child)) + 1] if len(older_cells) else []
         frames.append(self.cases(older_cells[first], "public").assign(kind="older"))
-        children.append(pd.DataFrame({"case": offset + case_of_child,
-                                      "age": self.ages_days("public", len(older_cells))}))
+        children.append(
+            pd.DataFrame(
+                {"case": offset + case_of_child, "age": self.ages_days("public", len(older_cells))}
+            )
+        )
         cases = pd.concat(frames, ignore_index=True)
         kids = pd.concat(children, ignore_index=True)
         p_return = cases["kind"].map(RECURRENCE).to_numpy()
         cases["mother_root"] = self.link_returns(cases, p_return, "public")
-        country = np.where(self.las["country"].to_numpy()[cases["la"]] == "Wales", "Wales", "England")
+        in_wales = self.las["country"].to_numpy()[cases["la"]] == "Wales"
+        country = np.where(in_wales, "Wales", "England")
         cases["duration"] = self.durations_days(cases, pd.Series("public " + country))
         notice = self._notice(cases)
         cases["notice"] = notice
@@ -263,8 +333,9 @@ class _Generator:
         cases["applicant_type"] = _choice(self.rng, *PRIVATE_APPLICANTS, len(cases))
         # Children belong to their mother's first case; a repeat application brings them back.
         kids = pd.DataFrame({"root_case": case_of_child, "child_key": np.arange(len(child_cells))})
-        kids["birth"] = (cases["issue_date"].to_numpy()[case_of_child]
-                         - self.ages_days("private", len(kids)).astype("timedelta64[D]"))
+        kids["birth"] = cases["issue_date"].to_numpy()[case_of_child] - self.ages_days(
+            "private", len(kids)
+        ).astype("timedelta64[D]")
         per_case = cases[["mother_root"]].reset_index(names="case")
         rows = per_case.merge(kids, left_on="mother_root", right_on="root_case")
         rows = rows.drop(columns=["mother_root", "root_case"]).join(cases, on="case")
@@ -278,9 +349,11 @@ class _Generator:
 
     def extract(self) -> pd.DataFrame:
         public, private = self.public(), self.private()
-        private = private.assign(case=private["case"] + public["case"].max() + 1,
-                                 mother_root=private["mother_root"] + public["case"].max() + 1,
-                                 child_key=private["child_key"] + public["child_key"].max() + 1)
+        private = private.assign(
+            case=private["case"] + public["case"].max() + 1,
+            mother_root=private["mother_root"] + public["case"].max() + 1,
+            child_key=private["child_key"] + public["child_key"].max() + 1,
+        )
         rows = pd.concat([public, private], ignore_index=True)
         rows = rows.sort_values(["issue_date", "case", "child_key"], kind="stable")
         n = len(rows)
@@ -293,22 +366,24 @@ class _Generator:
         for name, p in probs.items():
             mask = (la_region == "London") == (name == "London")
             ethnicity[mask] = _choice(self.rng, labels, p, mask.sum())
-        return pd.DataFrame({
-            "case_id": _ids("C", pd.factorize(rows["case"])[0]),
-            "child_id": _ids("K", pd.factorize(rows["child_key"])[0]),
-            "mother_id": _ids("M", pd.factorize(rows["mother_root"])[0]),
-            "law_type": rows["law"].to_numpy(),
-            "application_type": rows["application_type"].to_numpy(),
-            "applicant_type": rows["applicant_type"].to_numpy(),
-            "issue_date": issue,
-            "close_date": np.where(open_, np.datetime64("NaT"), close),
-            "local_authority_code": self.las["la_code"].to_numpy()[rows["la"].to_numpy()],
-            "child_birth_date": issue - rows["age"].to_numpy().astype("timedelta64[D]"),
-            "first_hearing_notice_days": pd.array(rows["notice"].to_numpy(), dtype="Int16"),
-            "sex": _choice(self.rng, *SEXES, n),
-            "ethnicity": ethnicity,
-            "final_order": np.where(open_, None, rows["final_order"].to_numpy()),
-        })[list(COLUMNS)]
+        return pd.DataFrame(
+            {
+                "case_id": _ids("C", pd.factorize(rows["case"])[0]),
+                "child_id": _ids("K", pd.factorize(rows["child_key"])[0]),
+                "mother_id": _ids("M", pd.factorize(rows["mother_root"])[0]),
+                "law_type": rows["law"].to_numpy(),
+                "application_type": rows["application_type"].to_numpy(),
+                "applicant_type": rows["applicant_type"].to_numpy(),
+                "issue_date": issue,
+                "close_date": np.where(open_, np.datetime64("NaT"), close),
+                "local_authority_code": self.las["la_code"].to_numpy()[rows["la"].to_numpy()],
+                "child_birth_date": issue - rows["age"].to_numpy().astype("timedelta64[D]"),
+                "first_hearing_notice_days": pd.array(rows["notice"].to_numpy(), dtype="Int16"),
+                "sex": _choice(self.rng, *SEXES, n),
+                "ethnicity": ethnicity,
+                "final_order": np.where(open_, None, rows["final_order"].to_numpy()),
+            }
+        )[list(COLUMNS)]
 
 
 def _ids(prefix: str, numbers: np.ndarray) -> np.ndarray:

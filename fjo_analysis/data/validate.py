@@ -6,13 +6,13 @@ column and what was expected, so the research team can fix an extract in one pas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from fjo_analysis.data.schema import COLUMNS, DATE_COLUMNS, INTEGER_COLUMNS, schema
+from fjo_analysis.errors import ExtractError, Problem
 
 # Row-wise checks across columns, by their error text: the column whose value is shown
 # (pandera drops empty values from failure cases) and the column the problem is reported in.
@@ -21,45 +21,6 @@ FRAME_CHECK_COLUMN = {
     "child_birth_date on or before issue_date": ("child_birth_date", "child_birth_date"),
     "a final_order for every closed case": ("close_date", "final_order"),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One way an extract breaks the schema."""
-
-    file: str
-    row: int | None
-    column: str | None
-    expected: str
-    found: str = ""
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        found = f" (found {self.found!r})" if self.found != "" else ""
-        return f"{', '.join(where)}: expected {self.expected}{found}"
-
-
-class ExtractError(ValueError):
-    """An extract that cannot be used; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(summary(problems))
-
-
-def summary(problems: list[Problem], limit: int = 200) -> str:
-    """Problems one per line, the first ``limit`` in full, then counts per column."""
-    lines = [str(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        rest = pd.Series([p.column or "(file)" for p in problems[limit:]]).value_counts()
-        lines.append(f"... and {len(problems) - limit} more problems:")
-        lines += [f"  column {column}: {count}" for column, count in rest.items()]
-    lines.append(f"{len(problems)} problem(s) in total")
-    return "\n".join(lines)
 
 
 def read_raw(path: Path) -> pd.DataFrame:
@@ -73,7 +34,8 @@ def read_raw(path: Path) -> pd.DataFrame:
         try:
             return pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several types for a broken file
-            raise ExtractError([Problem(name, None, None, "a readable Parquet file", str(exc))])
+            problem = Problem(name, None, None, "a readable Parquet file", str(exc))
+            raise ExtractError([problem]) from None
     if path.suffix.lower() != ".csv":
         raise ExtractError([Problem(name, None, None, "a .csv or .parquet file", path.suffix)])
     raw_bytes = path.read_bytes()
@@ -81,9 +43,8 @@ def read_raw(path: Path) -> pd.DataFrame:
         raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
-        raise ExtractError(
-            [Problem(name, line - 1, None, "UTF-8 text", f"byte {raw_bytes[exc.start]:#x} on line {line}")]
-        ) from None
+        found = f"byte {raw_bytes[exc.start]:#x} on line {line}"
+        raise ExtractError([Problem(name, line - 1, None, "UTF-8 text", found)]) from None
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if frame.empty:
         raise ExtractError([Problem(name, None, None, "at least one data row", "a header only")])
@@ -99,17 +60,15 @@ def parse(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
             text = frame[column]
             frame[column] = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
             bad = text.notna() & frame[column].isna()
-            problems += [
-                Problem(name, i + 1, column, "a date as YYYY-MM-DD", v) for i, v in text[bad].items()
-            ]
+            expected = "a date as YYYY-MM-DD"
+            problems += [Problem(name, i + 1, column, expected, v) for i, v in text[bad].items()]
     for column in INTEGER_COLUMNS:
         if column in frame and not pd.api.types.is_integer_dtype(frame[column]):
             text = frame[column]
             numbers = pd.to_numeric(text, errors="coerce")
             bad = text.notna() & (numbers.isna() | (numbers % 1 != 0))
-            problems += [
-                Problem(name, i + 1, column, "a whole number of days", v) for i, v in text[bad].items()
-            ]
+            expected = "a whole number of days"
+            problems += [Problem(name, i + 1, column, expected, v) for i, v in text[bad].items()]
             frame[column] = numbers.where(~bad).astype("Int64")
     for column in set(COLUMNS) - set(DATE_COLUMNS) - set(INTEGER_COLUMNS):
         if column in frame:
@@ -155,7 +114,8 @@ def validate(path: Path, extract_date: pd.Timestamp | None = None) -> pd.DataFra
     frame, problems = parse(read_raw(path), name)
     unparsed = {(p.row, p.column) for p in problems}
     problems += [
-        p for p in check(frame, name, extract_date)
+        p
+        for p in check(frame, name, extract_date)
         if not (p.expected.startswith("a value") and (p.row, p.column) in unparsed)
     ]
     if problems:

@@ -1,0 +1,112 @@
+"""A papermill engine that runs a notebook's cells in this Python process.
+
+Used by the warm builder (``fjo_analysis.warm``): a child forked from a process that has
+already imported the analysis stack runs the notebook here instead of starting a kernel.
+Outputs are recorded as a kernel would record them (streams, display data with their
+metadata, results and errors), so the executed notebook and everything rendered from it
+are the same as with the standard kernel engine.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import nbformat
+from IPython.core.displayhook import DisplayHook
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from papermill.engines import Engine, papermill_engines
+from traitlets.config import Config
+
+ENGINE_NAME = "fjo-inprocess"
+
+
+class _RecordingDisplayHook(DisplayHook):
+    """Keeps a cell's result (its last bare expression) instead of printing ``Out[n]``."""
+
+    def __init__(self, shell):
+        super().__init__(shell=shell)
+        self.results: list[tuple[dict, dict]] = []
+
+    def __call__(self, result=None):
+        if result is not None:
+            self.results.append(self.shell.display_formatter.format(result))
+
+
+def shell() -> InteractiveShell:
+    """The process's IPython shell, recording results for notebook outputs.
+
+    History is off: forked children would otherwise share one history database.
+    """
+    config = Config()
+    config.HistoryManager.enabled = False
+    ip = InteractiveShell.instance(config=config)
+    if not isinstance(ip.displayhook, _RecordingDisplayHook):
+        ip.displayhook = _RecordingDisplayHook(ip)
+        ip.display_trap.hook = ip.displayhook
+    return ip
+
+
+def run_cell(ip: InteractiveShell, cell) -> bool:
+    """Execute one code cell, filling its outputs; True if it raised."""
+    ip.displayhook.results.clear()
+    with capture_output() as captured:
+        result = ip.run_cell(cell.source, store_history=True)
+    outputs = []
+    for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
+        if text:
+            outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+    for rich in captured.outputs:
+        outputs.append(
+            nbformat.v4.new_output("display_data", data=rich.data, metadata=rich.metadata or {})
+        )
+    for data, metadata in ip.displayhook.results:
+        outputs.append(
+            nbformat.v4.new_output(
+                "execute_result",
+                data=data,
+                metadata=metadata,
+                execution_count=result.execution_count,
+            )
+        )
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None:
+        outputs.append(
+            nbformat.v4.new_output(
+                "error",
+                ename=type(error).__name__,
+                evalue=str(error),
+                traceback=traceback.format_exception(error),
+            )
+        )
+    cell.outputs = outputs
+    cell.execution_count = result.execution_count
+    return error is not None
+
+
+class InProcessEngine(Engine):
+    """Execute cells with IPython in this process; stop at the first error, as nbclient does."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, cwd=None, **kwargs):
+        ip = shell()
+        previous = os.getcwd()
+        if cwd:
+            os.chdir(cwd)
+        try:
+            for index, cell in enumerate(nb_man.nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                nb_man.cell_start(cell, index)
+                failed = run_cell(ip, cell)
+                if failed:
+                    nb_man.cell_exception(cell, index)
+                nb_man.cell_complete(cell, index)
+                if failed:
+                    break
+        finally:
+            os.chdir(previous)
+
+
+papermill_engines.register(ENGINE_NAME, InProcessEngine)
