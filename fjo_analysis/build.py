@@ -81,7 +81,7 @@ def execute(
     parameters = {
         "area": params.code,
         "area_notes": params.notes,
-        "data_dir": str(config.processed_dir),
+        "data_dir": _relative(config.processed_dir, config.root),
         "suppress_below": config.suppress_below,
         "round_to": config.round_to,
     }

@@ -1,0 +1,194 @@
+"""Robustness: broken extracts, interrupted builds, reproducible and warm builds."""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pikepdf
+import pytest
+
+from tests.conftest import EPOCH, project_copy
+
+VENV = Path(sys.prefix)
+
+
+def _make(root, *args, extract=None, timeout=600):
+    env = {**os.environ, "FJO_ROOT": str(root)}
+    if extract is not None:
+        env["FJO_EXTRACT"] = str(extract)
+    return subprocess.run(
+        ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def _snapshot(folder: Path) -> dict:
+    return {
+        p.relative_to(folder): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, suite):
+    """A project whose reports/ already holds published briefings."""
+    root = project_copy(tmp_path_factory.mktemp("published") / "root")
+    shutil.copytree(suite.reports_dir, root / "reports")
+    shutil.copytree(suite.processed_dir, root / "data" / "processed")
+    return root
+
+
+def _broken_extracts(rows: pd.DataFrame, folder: Path) -> dict[str, tuple[Path, str]]:
+    """Twelve kinds of malformed extract and a phrase each error must contain."""
+
+    def write(name, frame):
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        return path
+
+    closed = int((rows["close_date"] != "").to_numpy().nonzero()[0][0])
+    cases = {}
+    cases["missing column"] = (
+        write("missing", rows.drop(columns="sex")),
+        "column sex: expected this column to be present",
+    )
+    cases["extra column"] = (
+        write("extra", rows.assign(notes="x")),
+        "column notes: expected no such column",
+    )
+    bad = rows.copy()
+    bad.loc[2, "issue_date"] = "2019-02-30"
+    cases["unparseable date"] = (write("date", bad), "row 3, column issue_date")
+    bad = rows.copy()
+    bad.loc[2, "child_birth_date"] = "2091-01-01"
+    cases["future date"] = (write("future", bad), "row 3, column child_birth_date")
+    bad = rows.copy()
+    bad.loc[closed, "close_date"] = "2001-01-01"
+    cases["closed before issued"] = (write("order", bad), "close_date on or after issue_date")
+    bad = rows.copy()
+    bad.loc[4, "local_authority_code"] = "E99999999"
+    cases["unknown local authority"] = (write("la", bad), "a known local-authority GSS code")
+    bad = rows.copy()
+    bad.loc[4, "final_order"] = "adoption"
+    cases["unknown category"] = (write("category", bad), "row 5, column final_order")
+    cases["duplicate child"] = (
+        write("duplicate", pd.concat([rows, rows.iloc[[0]]])),
+        "a (case_id, child_id) pair not seen before",
+    )
+    bad = rows.copy()
+    bad.loc[1, "first_hearing_notice_days"] = "soon"
+    cases["wrong type"] = (write("type", bad), "expected a whole number of days")
+    empty = folder / "empty.csv"
+    empty.write_bytes(b"")
+    cases["empty file"] = (empty, "expected a non-empty file")
+    cases["header only"] = (write("header", rows.head(0)), "expected at least one data row")
+    latin = folder / "latin.csv"
+    bad = rows.copy()
+    bad.loc[1, "case_id"] = "Zoë"
+    bad.to_csv(latin, index=False, encoding="latin-1")
+    cases["wrong encoding"] = (latin, "expected UTF-8 text")
+    parquet = folder / "broken.parquet"
+    parquet.write_bytes(b"PAR1 not really")
+    cases["corrupt parquet"] = (parquet, "expected a readable Parquet file")
+    return cases
+
+
+def test_broken_extracts_stop_the_build_and_leave_reports_untouched(
+    published, tmp_path, small_extract_csv
+):
+    rows = pd.read_csv(small_extract_csv, dtype=str, keep_default_na=False).head(200)
+    before = _snapshot(published / "reports")
+    processed = _snapshot(published / "data" / "processed")
+    cases = _broken_extracts(rows, tmp_path)
+    assert len(cases) >= 12
+    for kind, (path, phrase) in cases.items():
+        result = _make(published, "reports", extract=path)
+        assert result.returncode != 0, kind
+        assert phrase in result.stderr, (kind, result.stderr[-2000:])
+        assert str(path) in result.stderr, kind  # the error names the file
+    assert _snapshot(published / "reports") == before
+    assert _snapshot(published / "data" / "processed") == processed
+
+
+def test_interrupted_build_leaves_no_partial_file(tmp_path, project):
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(project.processed_dir, root / "data" / "processed")
+    env = {**os.environ, "FJO_ROOT": str(root)}
+    make = subprocess.Popen(
+        ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", "-j2", "reports"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(root.glob("reports/*/*.html"))) < 2:
+        time.sleep(0.2)
+    os.killpg(make.pid, signal.SIGTERM)  # as when a build is cancelled
+    make.wait(timeout=60)
+    time.sleep(3)  # let any child being stopped remove its files
+    reports = root / "reports"
+    assert not [p for p in reports.rglob("*") if ".tmp" in p.name]
+    for page in reports.glob("*/*.html"):
+        assert page.read_text().rstrip().endswith("</html>")
+        pdf, xlsx = page.with_suffix(".pdf"), page.with_suffix(".xlsx")
+        assert pdf.exists() and xlsx.exists(), page
+        with pikepdf.open(pdf) as doc:
+            assert len(doc.pages) >= 2
+
+
+def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
+    """The warm builder (in-process, forked) gives exactly the kernel path's outputs."""
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(suite.processed_dir, root / "data" / "processed")
+    env = {**os.environ, "FJO_ROOT": str(root), "SOURCE_DATE_EPOCH": EPOCH, "FJO_WARM": "1"}
+    for area, topic in (("wales", "infants"), ("london", "recurrence")):
+        result = subprocess.run(
+            [str(VENV / "bin" / "fjo"), "build", "--area", area, "--topic", topic],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=root,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"{area}/{topic}" in result.stdout
+        for suffix in ("html", "pdf", "xlsx"):
+            warm = (root / "reports" / area / f"{topic}.{suffix}").read_bytes()
+            cold = (suite.reports_dir / area / f"{topic}.{suffix}").read_bytes()
+            assert warm == cold, (area, topic, suffix)
+
+
+def test_warm_build_reports_a_failing_notebook(tmp_path, project):
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(project.processed_dir, root / "data" / "processed")
+    notebook = root / "notebooks" / "outcomes.ipynb"
+    notebook.write_text(
+        notebook.read_text().replace(
+            "b.protect(outcomes.by_year(", "b.protect(outcomes.by_yeer(", 1
+        )
+    )
+    env = {**os.environ, "FJO_ROOT": str(root), "FJO_WARM": "1"}
+    result = subprocess.run(
+        [str(VENV / "bin" / "fjo"), "build", "--area", "wales", "--topic", "outcomes"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "wales/outcomes: cell" in result.stderr and "AttributeError" in result.stderr
+    assert not (root / "reports" / "wales").exists() or not list(
+        (root / "reports" / "wales").iterdir()
+    )
