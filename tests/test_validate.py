@@ -154,7 +154,7 @@ def test_cli_lists_problems_and_exits_non_zero(tmp_path, rows):
 
 def test_parquet_extract_is_validated_too(tmp_path, small_extract):
     path = tmp_path / "x.parquet"
-    broken = small_extract.head(20).copy()
+    broken = small_extract.head(20).astype({"local_authority_code": str})
     broken.loc[3, "local_authority_code"] = "nowhere"
     broken.to_parquet(path)
     with pytest.raises(ExtractError, match="row 4, column local_authority_code"):

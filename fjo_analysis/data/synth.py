@@ -32,10 +32,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fjo_analysis.areas import local_authorities
 from fjo_analysis.data.reference import children_0_17, live_births
-from fjo_analysis.data.schema import COLUMNS
+from fjo_analysis.data.schema import (
+    APPLICANT_TYPES,
+    CATEGORY_COLUMNS,
+    COLUMNS,
+    ETHNICITIES,
+    FINAL_ORDERS,
+    LAW_TYPES,
+    SEXES,
+)
 
 # National paths, interpolated between knots (financial year by starting calendar year).
 PUBLIC_RATE_PER_10K = {
@@ -116,15 +126,6 @@ OLDER_AGE_BANDS = {
     "private": ([0, 1, 5, 10, 16], [1, 5, 10, 16, 18], [0.04, 0.30, 0.35, 0.28, 0.03]),
 }
 SIBLING_NEW_CASE_P = {"public": 0.55, "private": 0.6}
-FINAL_ORDERS = (
-    "care",
-    "placement",
-    "special_guardianship",
-    "supervision",
-    "child_arrangements",
-    "no_order_withdrawn",
-    "other",
-)
 ORDER_P = {
     "infant": [0.35, 0.30, 0.16, 0.09, 0.04, 0.04, 0.02],
     "older": [0.50, 0.08, 0.14, 0.12, 0.09, 0.05, 0.02],
@@ -143,7 +144,7 @@ PRIVATE_APPLICANTS = (
 )
 NOTICE_BUCKETS = ([0, 1, 3, 7], [1, 3, 7, 22])  # same day, 1-2, 3-6, 7-21 days
 NOTICE_P = {"newborn": [0.15, 0.25, 0.30, 0.30], "other": [0.05, 0.10, 0.25, 0.60]}
-SEXES = (["female", "male", "unknown"], [0.485, 0.505, 0.01])
+SEX_P = (["female", "male", "unknown"], [0.485, 0.505, 0.01])
 ETHNICITY = (
     ["White", "Mixed", "Asian", "Black", "Other", "Unknown"],
     {"London": [0.45, 0.12, 0.15, 0.20, 0.05, 0.03], "other": [0.80, 0.07, 0.06, 0.03, 0.02, 0.02]},
@@ -154,8 +155,21 @@ def _path(knots: dict[int, float], years: np.ndarray) -> np.ndarray:
     return np.interp(years, list(knots), list(knots.values()))
 
 
-def _choice(rng, labels, p, size) -> np.ndarray:
-    return np.asarray(labels)[rng.choice(len(labels), size=size, p=p)]
+# Labels are carried as small integer codes into these categories until the extract is
+# assembled (millions of Python strings would cost gigabytes).
+KINDS = ("newborn", "infant", "older", "private")
+APPLICATION_TYPES = CATEGORY_COLUMNS["application_type"]
+DURATION_PATHS = list(MEDIAN_WEEKS)
+
+
+def _choice(rng, labels, p, size, categories) -> np.ndarray:
+    """Codes (positions in ``categories``) of ``size`` labels drawn with probabilities p."""
+    lookup = np.array([categories.index(label) for label in labels], dtype=np.int8)
+    return lookup[rng.choice(len(labels), size=size, p=p)]
+
+
+def _categorical(codes, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes), categories=list(categories))
 
 
 def _fy_start(year: np.ndarray) -> np.ndarray:
@@ -203,7 +217,13 @@ class _Generator:
         days = (_fy_start(year + 1) - start).astype(int)
         issue = start + (self.rng.random(len(cell)) * days).astype("timedelta64[D]")
         return pd.DataFrame(
-            {"cell": cell, "la": self.la_index[cell], "year": year, "issue_date": issue, "law": law}
+            {
+                "cell": cell,
+                "la": self.la_index[cell],
+                "year": year,
+                "issue_date": issue,
+                "law": np.full(len(cell), LAW_TYPES.index(law), dtype=np.int8),
+            }
         )
 
     def group_siblings(self, cell: np.ndarray, law: str) -> np.ndarray:
@@ -237,13 +257,16 @@ class _Generator:
         result[order] = order[root]
         return result
 
-    def durations_days(self, cases: pd.DataFrame, path: pd.Series) -> np.ndarray:
+    def durations_days(self, cases: pd.DataFrame, path: np.ndarray) -> np.ndarray:
+        """Days from issue to final order; ``path`` indexes DURATION_PATHS for each case."""
         medians = np.empty(len(cases))
-        for name, knots in MEDIAN_WEEKS.items():
-            mask = (path == name).to_numpy()
+        for i, knots in enumerate(MEDIAN_WEEKS.values()):
+            mask = path == i
             medians[mask] = _path(knots, cases["year"].to_numpy()[mask])
         sigma = np.where(
-            cases["law"] == "public", DURATION_SIGMA["public"], DURATION_SIGMA["private"]
+            cases["law"] == LAW_TYPES.index("public"),
+            DURATION_SIGMA["public"],
+            DURATION_SIGMA["private"],
         )
         return np.round(self.rng.lognormal(np.log(medians * 7), sigma)).astype(int) + 1
 
@@ -262,13 +285,13 @@ class _Generator:
         frames, children = [], []
         offset = 0
         for kind, cell in kinds:
-            frames.append(self.cases(cell, "public").assign(kind=kind))
+            frames.append(self.cases(cell, "public").assign(kind=KINDS.index(kind)))
             lo, hi = (0, 7) if kind == "newborn" else (7, 365)
             age = self.rng.integers(lo, hi, len(cell))
             children.append(pd.DataFrame({"case": offset + np.arange(len(cell)), "age": age}))
             offset += len(cell)
         first = np.r_[0, np.flatnonzero(np.diff(case_of_child)) + 1] if len(older_cells) else []
-        frames.append(self.cases(older_cells[first], "public").assign(kind="older"))
+        frames.append(self.cases(older_cells[first], "public").assign(kind=KINDS.index("older")))
         children.append(
             pd.DataFrame(
                 {"case": offset + case_of_child, "age": self.ages_days("public", len(older_cells))}
@@ -276,15 +299,19 @@ class _Generator:
         )
         cases = pd.concat(frames, ignore_index=True)
         kids = pd.concat(children, ignore_index=True)
-        p_return = cases["kind"].map(RECURRENCE).to_numpy()
+        p_return = np.array([RECURRENCE[k] for k in KINDS])[cases["kind"].to_numpy()]
         cases["mother_root"] = self.link_returns(cases, p_return, "public")
         in_wales = self.las["country"].to_numpy()[cases["la"]] == "Wales"
-        country = np.where(in_wales, "Wales", "England")
-        cases["duration"] = self.durations_days(cases, pd.Series("public " + country))
+        path = np.where(
+            in_wales, DURATION_PATHS.index("public Wales"), DURATION_PATHS.index("public England")
+        )
+        cases["duration"] = self.durations_days(cases, path)
         notice = self._notice(cases)
         cases["notice"] = notice
-        cases["application_type"] = _choice(self.rng, *APPLICATIONS["public"], len(cases))
-        cases["applicant_type"] = "local_authority"
+        cases["application_type"] = _choice(
+            self.rng, *APPLICATIONS["public"], len(cases), APPLICATION_TYPES
+        )
+        cases["applicant_type"] = np.int8(APPLICANT_TYPES.index("local_authority"))
         rows = kids.join(cases, on="case")
         rows["child_key"] = np.arange(len(rows))
         order_kind = np.where(rows["age"] < 365, "infant", "older")
@@ -295,14 +322,16 @@ class _Generator:
         lo, hi = NOTICE_BUCKETS
         notice = np.empty(len(cases))
         for kind, p in NOTICE_P.items():
-            mask = (cases["kind"] == "newborn").to_numpy() == (kind == "newborn")
+            newborn = (cases["kind"] == KINDS.index("newborn")).to_numpy()
+            mask = newborn == (kind == "newborn")
             bucket = self.rng.choice(4, size=mask.sum(), p=p)
             notice[mask] = self.rng.integers(np.array(lo)[bucket], np.array(hi)[bucket])
         notice[self.rng.random(len(cases)) < 0.15] = np.nan
         return notice
 
     def _orders(self, kind: np.ndarray, year: np.ndarray) -> np.ndarray:
-        orders = np.empty(len(kind), dtype=object)
+        """Final-order codes (positions in FINAL_ORDERS) by age group or law, and year."""
+        orders = np.empty(len(kind), dtype=np.int8)
         for name, p in ORDER_P.items():
             mask = kind == name
             if not mask.any():
@@ -314,7 +343,7 @@ class _Generator:
                 probs[:, 3] *= 1 + 0.04 * drift
             probs /= probs.sum(axis=1, keepdims=True)
             pick = (self.rng.random(mask.sum())[:, None] > probs.cumsum(axis=1)).sum(axis=1)
-            orders[mask] = np.asarray(FINAL_ORDERS)[np.minimum(pick, len(FINAL_ORDERS) - 1)]
+            orders[mask] = np.minimum(pick, len(FINAL_ORDERS) - 1)
         return orders
 
     def private(self) -> pd.DataFrame:
@@ -323,14 +352,20 @@ class _Generator:
         child_cells = np.repeat(np.arange(len(mean)), self._poisson(mean))
         case_of_child = self.group_siblings(child_cells, "private")
         first = np.r_[0, np.flatnonzero(np.diff(case_of_child)) + 1]
-        cases = self.cases(child_cells[first], "private").assign(kind="private")
+        cases = self.cases(child_cells[first], "private").assign(kind=KINDS.index("private"))
         p_return = np.full(len(cases), RECURRENCE["private"])
         root = self.link_returns(cases, p_return, "private")
         cases["mother_root"] = root
-        cases["duration"] = self.durations_days(cases, pd.Series("private", index=cases.index))
+        cases["duration"] = self.durations_days(
+            cases, np.full(len(cases), DURATION_PATHS.index("private"))
+        )
         cases["notice"] = np.nan
-        cases["application_type"] = _choice(self.rng, *APPLICATIONS["private"], len(cases))
-        cases["applicant_type"] = _choice(self.rng, *PRIVATE_APPLICANTS, len(cases))
+        cases["application_type"] = _choice(
+            self.rng, *APPLICATIONS["private"], len(cases), APPLICATION_TYPES
+        )
+        cases["applicant_type"] = _choice(
+            self.rng, *PRIVATE_APPLICANTS, len(cases), APPLICANT_TYPES
+        )
         # Children belong to their mother's first case; a repeat application brings them back.
         kids = pd.DataFrame({"root_case": case_of_child, "child_key": np.arange(len(child_cells))})
         kids["birth"] = cases["issue_date"].to_numpy()[case_of_child] - self.ages_days(
@@ -342,8 +377,9 @@ class _Generator:
         rows["age"] = (rows["issue_date"] - rows["birth"]).dt.days
         rows = rows[rows["age"] < 18 * 365.25].drop(columns="birth")
         orders = self._orders(np.full(len(rows), "private"), rows["year"].to_numpy())
-        sgo = (rows["application_type"] == "special_guardianship").to_numpy()
-        orders[sgo & (self.rng.random(len(rows)) < 0.7)] = "special_guardianship"
+        sgo = rows["application_type"] == APPLICATION_TYPES.index("special_guardianship")
+        sgo = sgo.to_numpy() & (self.rng.random(len(rows)) < 0.7)
+        orders[sgo] = FINAL_ORDERS.index("special_guardianship")
         rows["final_order"] = orders
         return rows
 
@@ -361,33 +397,36 @@ class _Generator:
         close = issue + rows["duration"].to_numpy().astype("timedelta64[D]")
         open_ = close > self.extract_date
         la_region = self.las["region_name"].to_numpy()[rows["la"].to_numpy()]
-        ethnicity = np.empty(n, dtype=object)
+        ethnicity = np.empty(n, dtype=np.int8)
         labels, probs = ETHNICITY
         for name, p in probs.items():
             mask = (la_region == "London") == (name == "London")
-            ethnicity[mask] = _choice(self.rng, labels, p, mask.sum())
+            ethnicity[mask] = _choice(self.rng, labels, p, mask.sum(), ETHNICITIES)
+        final_order = np.where(open_, -1, rows["final_order"].to_numpy())
         return pd.DataFrame(
             {
                 "case_id": _ids("C", pd.factorize(rows["case"])[0]),
                 "child_id": _ids("K", pd.factorize(rows["child_key"])[0]),
                 "mother_id": _ids("M", pd.factorize(rows["mother_root"])[0]),
-                "law_type": rows["law"].to_numpy(),
-                "application_type": rows["application_type"].to_numpy(),
-                "applicant_type": rows["applicant_type"].to_numpy(),
+                "law_type": _categorical(rows["law"], LAW_TYPES),
+                "application_type": _categorical(rows["application_type"], APPLICATION_TYPES),
+                "applicant_type": _categorical(rows["applicant_type"], APPLICANT_TYPES),
                 "issue_date": issue,
                 "close_date": np.where(open_, np.datetime64("NaT"), close),
-                "local_authority_code": self.las["la_code"].to_numpy()[rows["la"].to_numpy()],
+                "local_authority_code": _categorical(rows["la"], self.las["la_code"]),
                 "child_birth_date": issue - rows["age"].to_numpy().astype("timedelta64[D]"),
                 "first_hearing_notice_days": pd.array(rows["notice"].to_numpy(), dtype="Int16"),
-                "sex": _choice(self.rng, *SEXES, n),
-                "ethnicity": ethnicity,
-                "final_order": np.where(open_, None, rows["final_order"].to_numpy()),
+                "sex": _categorical(_choice(self.rng, *SEX_P, n, SEXES), SEXES),
+                "ethnicity": _categorical(ethnicity, ETHNICITIES),
+                "final_order": _categorical(final_order, FINAL_ORDERS),
             }
         )[list(COLUMNS)]
 
 
-def _ids(prefix: str, numbers: np.ndarray) -> np.ndarray:
-    return np.char.add(prefix, np.char.zfill(numbers.astype(str), 8))
+def _ids(prefix: str, numbers: np.ndarray) -> pd.Series:
+    """Pseudonymised keys such as 'C00000042', as Arrow strings (compact and fast)."""
+    padded = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), 8, "0")
+    return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join_element_wise(prefix, padded, "")))
 
 
 def synthesise(seed: int, start_year: int, end_year: int, scale: float = 1.0) -> pd.DataFrame:

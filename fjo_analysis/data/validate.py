@@ -71,7 +71,7 @@ def parse(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
             problems += [Problem(name, i + 1, column, expected, v) for i, v in text[bad].items()]
             frame[column] = numbers.where(~bad).astype("Int64")
     for column in set(COLUMNS) - set(DATE_COLUMNS) - set(INTEGER_COLUMNS):
-        if column in frame:
+        if column in frame and not isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype("string")
     return frame, problems
 

@@ -1,0 +1,233 @@
+"""`make bench`: time the build on this machine and print a table.
+
+Each figure is the median of several runs (the suite and the large-data figures, which
+take minutes, run once). Results go to ``benchmarks/results.json`` too, so versions can be
+compared. Suite figures for the naive pipeline and the floor are per-briefing medians
+scaled to 66 briefings on 2 cores (x 66 / 2); ours is measured with ``make -j2``.
+
+Usage: python benchmarks/run.py [--quick]   (--quick: fewer repeats, no 10M-row data)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FLOOR_IMPORTS = """\
+from fjo_analysis import charts
+from fjo_analysis import language as say
+from fjo_analysis.measures import care_proceedings, infants, outcomes
+from fjo_analysis.measures import private_law, recurrence, timeliness
+from fjo_analysis.report import Briefing
+"""
+BRIEFINGS, CORES = 66, 2
+AREA, AREA_CODE, TOPIC = "london", "E12000007", "infants"
+ROWS_PER_SCALE = 1_540_000  # rows of the default synthetic extract at scale 1.0
+
+
+def timed(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        command,
+        check=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, command: list[str], env: dict | None = None) -> float:
+    return statistics.median(timed(command, env) for _ in range(runs))
+
+
+def peak(command: list[str], env: dict) -> tuple[float, float]:
+    """Seconds and peak resident memory (GB) of a command, measured in a fresh process."""
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+        "print(time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command],
+        check=True,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    ).stdout
+    seconds, kb = out.split()
+    return float(seconds), int(kb) / 1024**2
+
+
+def floor_per_notebook(work: Path, runs: int) -> float:
+    """An empty notebook doing only the topic notebooks' imports, run as ours are."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = work / "floor.ipynb"
+    nbformat.write(nb, path)
+    code = (
+        "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
+        "kernel_name='python3', progress_bar=False, shutdown_kernel='immediate')"
+    )
+    return median_of(runs, [sys.executable, "-c", code, str(path), str(work / "floor.out.ipynb")])
+
+
+def naive_per_briefing(work: Path, runs: int) -> float:
+    """papermill CLI, then nbconvert to HTML, then Chromium's print-to-PDF."""
+    out = work / "naive.ipynb"
+    html = work / "naive.html"
+
+    def once() -> float:
+        start = time.perf_counter()
+        for command in (
+            [
+                str(BIN / "papermill"),
+                str(ROOT / "notebooks" / f"{TOPIC}.ipynb"),
+                str(out),
+                "-p",
+                "area",
+                AREA_CODE,
+                "-p",
+                "data_dir",
+                "data/processed",
+                "--no-progress-bar",
+                "--cwd",
+                str(ROOT),
+            ],
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(out),
+                "--output",
+                str(html),
+            ],
+            ["chromium", *CHROMIUM_ARGS, f"--print-to-pdf={work / 'naive.pdf'}", html.as_uri()],
+        ):
+            subprocess.run(
+                command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        return time.perf_counter() - start
+
+    return statistics.median(once() for _ in range(runs))
+
+
+def make(*args: str, env: dict | None = None) -> float:
+    return timed(["make", "-s", *args], env)
+
+
+def data_figures(rows: int, work: Path) -> dict:
+    scale = rows / ROWS_PER_SCALE
+    extract = work / f"extract_{rows}.parquet"
+    env = {"FJO_ROOT": str(work)}
+    synth_s, synth_gb = peak(
+        [str(BIN / "fjo"), "data", "synth", "--scale", f"{scale:.4f}", "--out", str(extract)], env
+    )
+    prep_s, prep_gb = peak([str(BIN / "fjo"), "data", "prepare", "--source", str(extract)], env)
+    actual = json.loads((work / "data" / "processed" / "manifest.json").read_text())["rows"]
+    return {
+        "rows": actual,
+        "synth_s": synth_s,
+        "synth_peak_gb": synth_gb,
+        "prepare_s": prep_s,
+        "prepare_peak_gb": prep_gb,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    runs = 2 if args.quick else 5
+    os.chdir(ROOT)
+    subprocess.run(["make", "-s", "data"], check=True)
+    results: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        results["floor_per_notebook_s"] = floor_per_notebook(work, runs)
+        results["naive_per_briefing_s"] = naive_per_briefing(work, max(2, runs - 2))
+        build = [str(BIN / "fjo"), "build", "--area", AREA, "--topic", TOPIC]
+        results["kernel_per_briefing_s"] = median_of(max(2, runs - 2), build, {"FJO_WARM": "0"})
+        timed(build)  # start the warm builder
+        results["ours_per_briefing_s"] = median_of(runs, build)
+
+        shutil.rmtree(ROOT / "reports", ignore_errors=True)
+        (ROOT / "reports").mkdir()
+        subprocess.run(["git", "checkout", "--", "reports/README.md"], cwd=ROOT, check=False)
+        results["suite_s"] = make("-j2", "reports")
+        results["noop_rebuild_s"] = statistics.median(make("reports") for _ in range(runs))
+        (ROOT / "params" / f"{AREA}.yaml").touch()
+        results["touch_params_rebuild_s"] = make("-j2", "reports")
+        if not args.quick:
+            (ROOT / "notebooks" / f"{TOPIC}.ipynb").touch()
+            results["touch_notebook_rebuild_s"] = make("-j2", "reports")
+            shutil.rmtree(ROOT / "reports")
+            (ROOT / "reports").mkdir()
+            subprocess.run(["git", "checkout", "--", "reports/README.md"], cwd=ROOT, check=False)
+            results["kernel_suite_s"] = make("-j2", "reports", env={"FJO_WARM": "0"})
+
+        results["naive_suite_s"] = results["naive_per_briefing_s"] * BRIEFINGS / CORES
+        results["floor_suite_s"] = results["floor_per_notebook_s"] * BRIEFINGS / CORES
+        results["suite_ratio_vs_naive"] = results["naive_suite_s"] / results["suite_s"]
+        results["suite_ratio_vs_floor"] = results["suite_s"] / results["floor_suite_s"]
+
+        for label, rows in (("1m", 1_000_000), ("10m", 10_000_000)):
+            if args.quick and label == "10m":
+                continue
+            figures = data_figures(rows, work / label)
+            results[f"rows_{label}"] = figures["rows"]
+            for step in ("synth", "prepare"):
+                results[f"{step}_{label}_s"] = figures[f"{step}_s"]
+                results[f"{step}_{label}_peak_gb"] = figures[f"{step}_peak_gb"]
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    width = max(map(len, results))
+    for key, value in results.items():
+        shown = (
+            f"{value:,.2f}"
+            if isinstance(value, float)
+            else f"{value:,}"
+            if isinstance(value, int)
+            else value
+        )
+        print(f"{key:<{width}}  {shown}")
+
+
+if __name__ == "__main__":
+    main()
