@@ -81,11 +81,14 @@ class Briefing:
         suppress_below: int = 10,
         round_to: int = 0,
         columns: list[str] | None = None,
+        law_type: str | None = None,
     ):
+        """Load the processed cases: only the columns a topic uses, and only public or
+        private law when ``law_type`` says so (both make a briefing faster)."""
         self.area = area(area_code)
         self.topic = topic
         self.rules = disclosure.Rules(threshold=suppress_below, round_to=round_to)
-        self.cases, self.manifest = load(Path(data_dir), columns)
+        self.cases, self.manifest = load(Path(data_dir), columns, law_type)
         self.extract_date = pd.Timestamp(self.manifest["extract_date"])
         self.last_year = int(self.manifest["last_year"])
         self.first_year = int(self.manifest["first_year"])

@@ -59,6 +59,8 @@ def _code_mtime() -> float:
 def _warm_up() -> None:
     """Import everything a briefing uses, so that forked children start warm."""
     import matplotlib.pyplot  # noqa: F401
+    import openpyxl  # noqa: F401  (the output check reads workbooks)
+    import pypdf  # noqa: F401  (and PDF text)
     import statsmodels.api  # noqa: F401
 
     import fjo_analysis.build  # noqa: F401
@@ -103,9 +105,13 @@ def serve(path: Path) -> None:
                 conn.close()
                 return
             pid = os.fork()
-            if pid == 0:
-                listener.close()
-                os._exit(_child(conn))
+            if pid == 0:  # the child never returns into this loop or its cleanup
+                code = 1
+                try:
+                    listener.close()
+                    code = _child(conn)
+                finally:
+                    os._exit(code)
             conn.close()
             children.add(pid)
             children = {p for p in children if os.waitpid(p, os.WNOHANG)[0] == 0}
@@ -142,6 +148,7 @@ def _child(conn: socket.socket) -> int:
         )
     except BaseException as err:  # the client must always get an answer
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # done: the client leaving is no signal now
     sys.stdout.flush()
     sys.stderr.flush()
     with contextlib.suppress(OSError):  # the client may have gone
@@ -219,4 +226,6 @@ def build(area: str, topic: str) -> int:
 
 
 if __name__ == "__main__":
+    # Two briefings build at once on two cores: one BLAS thread each, not two apiece.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     serve(Path(sys.argv[1]))

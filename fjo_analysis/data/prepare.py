@@ -101,7 +101,12 @@ def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
     return manifest
 
 
-def load(processed_dir: Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
-    """The processed cases (all columns, or those named) and their manifest."""
+def load(
+    processed_dir: Path, columns: list[str] | None = None, law_type: str | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """The processed cases (all columns, or those named; one law type, or both) and their
+    manifest."""
     manifest = json.loads((processed_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    return pd.read_parquet(processed_dir / CASES_FILE, columns=columns), manifest
+    filters = None if law_type is None else [("law_type", "==", law_type)]
+    cases = pd.read_parquet(processed_dir / CASES_FILE, columns=columns, filters=filters)
+    return cases, manifest
