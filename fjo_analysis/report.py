@@ -61,6 +61,13 @@ COLUMNS = {
     "lower_quartile_weeks": ("Lower quartile (weeks)", "weeks"),
     "upper_quartile_weeks": ("Upper quartile (weeks)", "weeks"),
     "comparator_rate": ("Comparison area: rate per 10,000", "rate"),
+    "comparator_share_pct": ("Comparison area: share (%)", "pct"),
+    "comparator_median_weeks": ("Comparison area: median (weeks)", "weeks"),
+    "comparator_within_26_weeks_pct": ("Comparison area: within 26 weeks (%)", "pct"),
+    "newborn_share_lower": ("Lower 95% limit (%)", "pct"),
+    "newborn_share_upper": ("Upper 95% limit (%)", "pct"),
+    "repeat_lower": ("Lower 95% limit (%)", "pct"),
+    "repeat_upper": ("Upper 95% limit (%)", "pct"),
     "comparison": ("Compared with comparison area (95% limits)", "text"),
 }
 
@@ -220,7 +227,9 @@ class Briefing:
         columns = list(columns)
         cols = []
         for c in columns:
-            label, kind = COLUMNS.get(c, (c.replace("_", " ").capitalize(), "text"))
+            numeric = any(isinstance(v, float) for v in published[c])
+            default = (c.replace("_", " ").capitalize(), "rate" if numeric else "text")
+            label, kind = COLUMNS.get(c, default)
             label = overrides.get(c) or label
             if c in spec.counts:
                 kind = "count"

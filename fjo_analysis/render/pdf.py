@@ -21,6 +21,7 @@ PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (f
 #show heading.where(level: 2): set text(size: 14pt, fill: {accent})
 #show figure.caption: set text(weight: "bold")
 #show figure.where(kind: table): set figure.caption(position: top)
+#show figure.where(kind: table): set block(breakable: true)
 #set table(stroke: (x, y) => if y == 0 {{ (bottom: 1pt) }} else {{ (bottom: 0.4pt + luma(180)) }})
 #show table: set text(size: 8.5pt)
 """
