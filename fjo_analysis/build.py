@@ -43,7 +43,10 @@ def area_params(slug: str, root: Path) -> AreaParams:
     missing = {"code", "name"} - set(values)
     if missing:
         raise BriefingError(f"{path}: missing key(s) {sorted(missing)}")
-    area(values["code"])  # an unknown code is a clear error
+    try:
+        area(values["code"])
+    except ValueError as err:
+        raise BriefingError(f"{path}: {err}") from None
     return AreaParams(
         slug=slug, code=values["code"], name=values["name"], notes=values.get("notes", "")
     )

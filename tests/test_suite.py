@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fjo_analysis.build import area_params, areas, topics
+from fjo_analysis.errors import BriefingError
 from tests.conftest import ROOT, project_copy
 
 VENV = Path(sys.prefix)
@@ -142,3 +144,14 @@ def test_disclosure_log_published_without_values(suite):
         assert all("value" not in entry for entry in log["suppressed"])
     private = json.loads((suite.build_dir / "disclosure" / "wales" / "outcomes.json").read_text())
     assert any("value" in e for part in private for e in part["entries"])
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [("name: X\n", "missing key(s) ['code']"), ("code: E99\nname: X\n", "unknown area code 'E99'")],
+)
+def test_a_bad_params_file_is_named_in_the_error(tmp_path, text, message):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "bad.yaml").write_text(text)
+    with pytest.raises(BriefingError, match=r"params/bad\.yaml: .*" + re.escape(message)):
+        area_params("bad", tmp_path)

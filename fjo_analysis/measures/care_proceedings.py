@@ -14,11 +14,12 @@ from fjo_analysis.measures.common import (
     compare_areas,
     in_area,
     rate_table,
+    trend_of,
     with_year_label,
     years_of,
 )
 from fjo_analysis.measures.rates import rate_per_10k
-from fjo_analysis.measures.trends import Trend, annual_trend
+from fjo_analysis.measures.trends import Trend
 
 #: The processed columns this topic reads (loading fewer columns is faster).
 COLUMNS = ["law_type", "child_id", "financial_year", "country", "region_code", "age_band"]
@@ -55,10 +56,7 @@ def children_by_year(cases: pd.DataFrame, code: str, comparator: str | None = No
 
 def trend(cases: pd.DataFrame, code: str, since: int | None = None) -> Trend | None:
     """Annual % change in the rate from ``since`` (default: all years), by GLM with offset."""
-    table = _rates(cases, code)
-    if since is not None:
-        table = table[table["financial_year"] >= since]
-    return annual_trend(table["financial_year"], table["children"], table["population"])
+    return trend_of(_rates(cases, code), "children", since)
 
 
 def by_age_band(cases: pd.DataFrame, code: str, year: int) -> pd.DataFrame:

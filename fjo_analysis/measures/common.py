@@ -7,6 +7,7 @@ import pandas as pd
 from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in, local_authorities
 from fjo_analysis.data.reference import child_population, live_births
 from fjo_analysis.measures.rates import compare_with_national, rate_per_10k
+from fjo_analysis.measures.trends import Trend, annual_trend
 
 RATE_COLUMNS = ["rate", "rate_lower", "rate_upper"]
 #: Everything that is derived from a table's count when it carries rates and comparisons.
@@ -138,3 +139,10 @@ def compare_areas(
 def area_codes_compared() -> list[str]:
     """The nine English regions, England and Wales: the areas every ranking shows."""
     return [*region_codes("England"), ENGLAND, WALES]
+
+
+def trend_of(table: pd.DataFrame, count: str, since: int | None = None) -> Trend | None:
+    """Annual % change in a rate table's rate from ``since`` (GLM with a population offset)."""
+    if since is not None:
+        table = table[table["financial_year"] >= since]
+    return annual_trend(table["financial_year"], table[count], table["population"])

@@ -20,11 +20,12 @@ from fjo_analysis.measures.common import (
     compare_areas,
     in_area,
     rate_table,
+    trend_of,
     with_year_label,
     years_of,
 )
 from fjo_analysis.measures.rates import wilson_ci
-from fjo_analysis.measures.trends import Trend, annual_trend
+from fjo_analysis.measures.trends import Trend
 
 COLUMNS = [
     "law_type",
@@ -81,9 +82,7 @@ def by_year(cases: pd.DataFrame, code: str, comparator: str | None = None) -> pd
 
 def trend(cases: pd.DataFrame, code: str, since: int) -> Trend | None:
     """Annual % change in newborns per 10,000 live births from ``since``."""
-    table = _newborn_rates(cases, code)
-    table = table[table["financial_year"] >= since]
-    return annual_trend(table["financial_year"], table["newborns"], table["population"])
+    return trend_of(_newborn_rates(cases, code), "newborns", since)
 
 
 def areas_compared(cases: pd.DataFrame, year: int) -> pd.DataFrame:

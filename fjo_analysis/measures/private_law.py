@@ -17,11 +17,12 @@ from fjo_analysis.measures.common import (
     children_population,
     in_area,
     rate_table,
+    trend_of,
     with_year_label,
     years_of,
 )
 from fjo_analysis.measures.rates import wilson_ci
-from fjo_analysis.measures.trends import Trend, annual_trend
+from fjo_analysis.measures.trends import Trend
 
 COLUMNS = [
     "law_type",
@@ -72,9 +73,7 @@ def s8_children_by_year(
 
 def trend(cases: pd.DataFrame, code: str, since: int) -> Trend | None:
     """Annual % change in the s8 rate from ``since``."""
-    table = _s8_rates(cases, code)
-    table = table[table["financial_year"] >= since]
-    return annual_trend(table["financial_year"], table["children"], table["population"])
+    return trend_of(_s8_rates(cases, code), "children", since)
 
 
 def applicants(cases: pd.DataFrame, code: str, year: int) -> pd.DataFrame:

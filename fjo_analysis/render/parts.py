@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -36,7 +36,6 @@ class BriefingDoc:
     topic: str
     code_version: str
     build_date: str
-    notes: list[str] = field(default_factory=list)
 
     @property
     def synthetic(self) -> bool:
