@@ -20,6 +20,8 @@ export FJO_BRIEFING_COUNT := $(words $(BRIEFINGS))
 export FJO_RUN_ID := $(shell date +%s%N)
 
 .DEFAULT_GOAL := reports
+# One failing briefing never stops the others: keep going, and still exit non-zero.
+MAKEFLAGS += --keep-going
 .PHONY: help reports data test lint bench clean check
 .SECONDARY:
 .DELETE_ON_ERROR:

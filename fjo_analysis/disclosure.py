@@ -25,9 +25,12 @@ from fjo_analysis import settings
 MARK = "[c]"
 NOT_AVAILABLE = "[x]"
 COUNT_NOUNS = r"(?:children|child|newborns?|babies|baby|infants?|mothers?|cases?|applications?)"
-# "3 children" is a count; "section 8 applications" is the name of an order.
+# "3 children" (or "3 Children") is a count; "section 8 applications" is the name of an
+# order. Across a line break only a lower-case noun counts: a sentence wrapping, not a
+# chart's tick label above its axis title ("7" then "Mothers returned (%)").
 SMALL_COUNT_IN_TEXT = re.compile(
-    rf"(?<![\d.,%])(?<!section )(?<!Section )(\d+)\s+{COUNT_NOUNS}\b", re.IGNORECASE
+    rf"(?<![\d.,%])(?<!section )(?<!Section )(\d+)"
+    rf"(?:[ \t\xa0]+(?i:{COUNT_NOUNS})|[ \t]*\n\s*{COUNT_NOUNS})\b"
 )
 
 

@@ -13,6 +13,7 @@ from fjo_analysis.disclosure import (
     assert_safe,
     declare,
     protect,
+    small_counts_in,
 )
 
 
@@ -92,3 +93,18 @@ def test_unprotected_or_undeclared_tables_are_refused():
     leaked = declare(pd.DataFrame({"k": ["a"], "n": [3]}), counts=["n"])
     with pytest.raises(DisclosureError, match="1 count\\(s\\) under 10"):
         assert_safe(leaked, Rules())
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("There were 3 children.", ["3 children"]),
+        ("There were 4 Mothers", ["4 Mothers"]),
+        ("in 2023/24, 5\nnewborns were", ["5\nnewborns"]),
+        ("Within 7\nMothers returned (%)", []),  # a tick label, then an axis title
+        ("section 8 applications and 12 cases", []),
+        ("25.5 children per 10,000; 40% cases", []),
+    ],
+)
+def test_small_counts_in_running_text(text, found):
+    assert small_counts_in(text, 10) == found

@@ -13,7 +13,7 @@ from fjo_analysis.render.typst_markup import escape, markdown, string
 ACCENT = 'rgb("#12436D")'
 PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (fjo_analysis)")
 #set text(lang: "en", region: "GB", font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt)
-#set page(paper: "a4", margin: (x: 1.8cm, y: 2cm), header: {header},
+#set page(paper: "a4", margin: (x: 1.7cm, y: 1.7cm), header: {header},
   footer: context [#set text(size: 8.5pt); {footer} #h(1fr)
     Page #counter(page).display() of #counter(page).final().first()])
 #set par(justify: false, leading: 0.6em)
@@ -23,7 +23,8 @@ PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (f
 #show figure.where(kind: table): set figure.caption(position: top)
 #show figure.where(kind: table): set block(breakable: true)
 #set table(stroke: (x, y) => if y == 0 {{ (bottom: 1pt) }} else {{ (bottom: 0.4pt + luma(180)) }})
-#show table: set text(size: 8.5pt)
+#show table: set text(size: 8pt)
+#set table(inset: (x: 4pt, y: 3pt))
 """
 
 
@@ -68,7 +69,7 @@ def source(doc: BriefingDoc, rules: Rules) -> tuple[str, dict[str, str]]:
             inputs[key] = part["svg"]
             parts.append(
                 f'#figure(image(bytes(sys.inputs.at({string(key)})), format: "svg", '
-                f"width: 100%, alt: {string(part['alt'])}),\n"
+                f"width: 76%, alt: {string(part['alt'])}),\n"
                 f"  caption: [{escape(part['caption'])}])\n\n"
             )
             parts.append(_table(part["table"]))
