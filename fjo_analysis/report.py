@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure
-from fjo_analysis.areas import COUNTRY_CODES, ENGLAND, WALES, area
+from fjo_analysis.areas import ENGLAND, WALES, area
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import load
 
@@ -117,10 +117,6 @@ class Briefing:
             if self.area.level == "country" or self.area.name == "London"
             else f"the {self.area.name}"
         )
-
-    @property
-    def country_code(self) -> str:
-        return COUNTRY_CODES[self.area.country]
 
     def _record(self, part: dict, data: dict) -> None:
         publish_display_data(data, metadata={"fjo": part})
