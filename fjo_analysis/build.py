@@ -182,17 +182,17 @@ def build(
     executed = execute(area_slug, topic, config, engine)
     render(executed, area_slug, topic, config)
     seconds = time.perf_counter() - start
-    print(f"{progress()} {area_slug}/{topic} {seconds:.1f} s", flush=True)
+    print(f"{progress(config)} {area_slug}/{topic} {seconds:.1f} s", flush=True)
     return seconds
 
 
-def progress() -> str:
+def progress(config: settings.Settings) -> str:
     """'[n/N]': briefings finished in this make run (FJO_RUN_ID) of FJO_BRIEFING_COUNT."""
     run = os.environ.get("FJO_RUN_ID")
     total = os.environ.get("FJO_BRIEFING_COUNT", "?")
     if not run:
         return "[1/1]"
-    marks = settings.load().build_dir / "progress" / run
+    marks = config.build_dir / "progress" / run
     marks.mkdir(parents=True, exist_ok=True)
     (marks / f"{os.getpid()}").touch()
     return f"[{len(list(marks.iterdir()))}/{total}]"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.measures.trends import Trend
 
@@ -82,8 +83,7 @@ def trend_sentence(trend: Trend | None, measure: str) -> str:
     if trend is None:
         return f"There are too few years or cases to estimate a trend in {measure}."
     span = (
-        f"From {trend.first_year}/{(trend.first_year + 1) % 100:02d} to "
-        f"{trend.last_year}/{(trend.last_year + 1) % 100:02d}"
+        f"From {financial_year_label(trend.first_year)} to {financial_year_label(trend.last_year)}"
     )
     ci = interval(trend.lower_pct, trend.upper_pct, unit="%")
     if trend.direction == "no clear trend":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in, local_authorities
+from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.data.reference import child_population, live_births
 from fjo_analysis.measures.rates import compare_with_national, rate_per_10k
 from fjo_analysis.measures.trends import Trend, annual_trend
@@ -29,16 +30,13 @@ def in_area(cases: pd.DataFrame, code: str) -> pd.DataFrame:
     return cases[cases["region_code"] == code]
 
 
-def year_label(start_year: int) -> str:
-    """Financial year label: 2023 -> '2023/24'."""
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
-
-
 def with_year_label(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the financial-year label after the numeric ``financial_year`` column."""
     frame = frame.copy()
     frame.insert(
-        frame.columns.get_loc("financial_year") + 1, "year", frame["financial_year"].map(year_label)
+        frame.columns.get_loc("financial_year") + 1,
+        "year",
+        frame["financial_year"].map(financial_year_label),
     )
     return frame
 

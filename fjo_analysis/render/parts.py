@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from fjo_analysis import __version__
+from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 
 SYNTHETIC_BANNER = (
@@ -59,8 +60,8 @@ class BriefingDoc:
             ("Data file SHA-256", m["source_sha256"]),
             (
                 "Data covers",
-                f"financial years {m['first_year']}/{(m['first_year'] + 1) % 100:02d}"
-                f" to {m['last_year']}/{(m['last_year'] + 1) % 100:02d}; extract "
+                f"financial years {financial_year_label(m['first_year'])}"
+                f" to {financial_year_label(m['last_year'])}; extract "
                 f"date {m['extract_date']}",
             ),
             ("Code version", self.code_version),
