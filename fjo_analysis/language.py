@@ -11,7 +11,7 @@ import numbers
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
-from fjo_analysis.measures.trends import Trend
+from fjo_analysis.stats.trends import Trend
 
 
 def _is_number(value) -> bool:

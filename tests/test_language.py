@@ -1,7 +1,7 @@
 import pytest
 
 from fjo_analysis import language
-from fjo_analysis.measures.trends import Trend
+from fjo_analysis.stats.trends import Trend
 
 
 def test_the_example_sentence():

@@ -8,7 +8,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from fjo_analysis.measures.rates import (
+from fjo_analysis.stats.rates import (
     byar_ci,
     compare_with_national,
     count_ci,
@@ -16,8 +16,8 @@ from fjo_analysis.measures.rates import (
     rate_per_10k,
     wilson_ci,
 )
-from fjo_analysis.measures.survival import kaplan_meier, quantile_time, survival_at
-from fjo_analysis.measures.trends import annual_trend
+from fjo_analysis.stats.survival import kaplan_meier, quantile_time, survival_at
+from fjo_analysis.stats.trends import annual_trend
 
 
 @pytest.mark.parametrize("o", [1, 5, 9, 10, 57, 1240])

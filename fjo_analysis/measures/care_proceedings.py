@@ -18,8 +18,8 @@ from fjo_analysis.measures.common import (
     with_year_label,
     years_of,
 )
-from fjo_analysis.measures.rates import rate_per_10k
-from fjo_analysis.measures.trends import Trend
+from fjo_analysis.stats.rates import rate_per_10k
+from fjo_analysis.stats.trends import Trend
 
 #: The processed columns this topic reads (loading fewer columns is faster).
 COLUMNS = ["law_type", "child_id", "financial_year", "country", "region_code", "age_band"]

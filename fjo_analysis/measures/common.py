@@ -7,8 +7,8 @@ import pandas as pd
 from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in, local_authorities
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.data.reference import child_population, live_births
-from fjo_analysis.measures.rates import compare_with_national, rate_per_10k
-from fjo_analysis.measures.trends import Trend, annual_trend
+from fjo_analysis.stats.rates import compare_with_national, rate_per_10k
+from fjo_analysis.stats.trends import Trend, annual_trend
 
 RATE_COLUMNS = ["rate", "rate_lower", "rate_upper"]
 #: Everything that is derived from a table's count when it carries rates and comparisons.

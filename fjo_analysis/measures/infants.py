@@ -24,8 +24,8 @@ from fjo_analysis.measures.common import (
     with_year_label,
     years_of,
 )
-from fjo_analysis.measures.rates import wilson_ci
-from fjo_analysis.measures.trends import Trend
+from fjo_analysis.stats.rates import wilson_ci
+from fjo_analysis.stats.trends import Trend
 
 COLUMNS = [
     "law_type",

@@ -7,7 +7,7 @@ import pandas as pd
 from fjo_analysis.disclosure import declare
 from fjo_analysis.measures.care_proceedings import public_law
 from fjo_analysis.measures.common import in_area, with_year_label, years_of
-from fjo_analysis.measures.rates import wilson_ci
+from fjo_analysis.stats.rates import wilson_ci
 
 COLUMNS = ["law_type", "financial_year", "country", "region_code", "is_open", "final_order"]
 ORDER_LABELS = {

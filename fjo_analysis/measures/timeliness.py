@@ -13,7 +13,7 @@ import pandas as pd
 from fjo_analysis.disclosure import declare
 from fjo_analysis.measures.care_proceedings import public_law
 from fjo_analysis.measures.common import in_area, with_year_label, years_of
-from fjo_analysis.measures.survival import kaplan_meier, quantile_time, survival_at
+from fjo_analysis.stats.survival import kaplan_meier, quantile_time, survival_at
 
 COLUMNS = [
     "law_type",

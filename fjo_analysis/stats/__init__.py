@@ -1,0 +1,1 @@
+"""General statistics: rates and intervals, comparisons, trends, survival."""
