@@ -84,7 +84,7 @@ def execute(
     parameters = {
         "area": params.code,
         "area_notes": params.notes,
-        "data_dir": _relative(config.processed_dir, config.root),
+        "stats_dir": _relative(config.stats_dir, config.root),
         "suppress_below": config.suppress_below,
         "round_to": config.round_to,
     }
@@ -157,19 +157,16 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
 
 
 def public_log(doc, rules: Rules, area_slug: str, topic: str) -> dict:
-    """The disclosure log published beside a briefing: what and why, never the values."""
+    """The disclosure log published beside a briefing: which cells are suppressed, never
+    why (primary or secondary) and never their values."""
     return {
         "briefing": f"{area_slug}/{topic}",
         "rules": {"threshold": rules.threshold, "round_to": rules.round_to},
         "suppressed": [
-            {"table": part["table"], "row": e["row"], "column": e["column"], "reason": e["reason"]}
+            {"table": part["table"], "row": e["row"], "column": e["column"]}
             for part in doc.disclosure
             for e in part["entries"]
-            if not e["reason"].startswith("rounded")
         ],
-        "rounded_cells": sum(
-            e["reason"].startswith("rounded") for part in doc.disclosure for e in part["entries"]
-        ),
     }
 
 

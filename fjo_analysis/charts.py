@@ -99,8 +99,10 @@ def trend(
     fmt=language.number,
     reference: float | None = None,
     reference_label: str = "",
+    band_label: str = "95% confidence intervals",
 ) -> Chart:
-    """Lines over financial years, one per area, with a 95% CI band where given.
+    """Lines over financial years, one per area, with a band (by default the 95% CI)
+    where ``lower`` and ``upper`` are given; ``band_label`` says what the band shows.
 
     ``series`` maps a label (the area first, then comparators) to a protected table with
     ``year`` and the value columns.
@@ -150,7 +152,7 @@ def trend(
     ax.margins(x=0.02)
     fig.subplots_adjust(right=0.78)
     years = next(iter(series.values()))["year"]
-    band = " Shaded bands show 95% confidence intervals." if lower else ""
+    band = f" Shaded bands show {band_label}." if lower else ""
     if reference is not None:
         band += f" A dashed line marks {reference_label} ({fmt(reference)})."
     alt = (

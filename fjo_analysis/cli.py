@@ -48,6 +48,49 @@ def _build(args: argparse.Namespace) -> None:
     build(args.area, args.topic, engine=args.engine)
 
 
+def _stats(args: argparse.Namespace) -> None:
+    from fjo_analysis.disclosure import Rules
+    from fjo_analysis.disclosure.audit import audit_store
+    from fjo_analysis.figures.store import build
+
+    config = settings.load()
+    rules = Rules(config.suppress_below, config.round_to)
+    manifest = build(config.processed_dir, config.stats_dir, rules)
+    findings, checked = audit_store(config.stats_dir, rules)
+    if findings:
+        _refuse(findings, "the statistics store")
+    print(
+        f"fjo stats: {manifest['cells']:,} counts in {len(manifest['tables'])} tables, "
+        f"{manifest['suppressed']:,} suppressed ({manifest['primary']:,} under "
+        f"{rules.threshold}); audit: {checked['ranges_solved']:,} ranges solved, none "
+        f"narrower than {rules.threshold}"
+    )
+
+
+def _audit(args: argparse.Namespace) -> None:
+    from fjo_analysis.disclosure import Rules
+    from fjo_analysis.disclosure.audit import audit_store, workbook_problems
+
+    config = settings.load()
+    rules = Rules(config.suppress_below, config.round_to)
+    findings, checked = audit_store(config.stats_dir, rules)
+    for path in args.paths:
+        findings += workbook_problems(path, config.stats_dir, rules)
+    if findings:
+        _refuse(findings, "the release")
+    print(
+        f"fjo audit: {checked['suppressed']:,} suppressed cells, {checked['ranges_solved']:,} "
+        f"ranges solved, none narrower than {rules.threshold}; every published count is "
+        "a count of the statistics store"
+    )
+
+
+def _refuse(findings: list, what: str) -> None:
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    raise SystemExit(f"fjo: {what} is refused: {len(findings)} disclosure problem(s) above")
+
+
 def _check(args: argparse.Namespace) -> None:
     from fjo_analysis.check import check, outputs
 
@@ -91,6 +134,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--topic", required=True, help="a notebook name, e.g. infants")
     build.add_argument("--engine", help=argparse.SUPPRESS)  # the warm builder's children
     build.set_defaults(func=_build)
+    stats = commands.add_parser("stats", help="compute, protect and audit the statistics store")
+    stats.set_defaults(func=_stats)
+    audit = commands.add_parser("audit", help="audit the release's disclosure control")
+    audit.add_argument("paths", type=Path, nargs="*", help="published folders (e.g. reports)")
+    audit.set_defaults(func=_audit)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")

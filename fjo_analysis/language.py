@@ -1,7 +1,8 @@
 """Plain-English numbers and sentences, so every briefing speaks the same way.
 
-Values come from protected tables: ``[c]`` (suppressed) becomes "fewer than 10" for a
-count in running text (or "[c]" where a figure is expected) and ``[x]`` "not available".
+Values come from the protected store: ``[c]`` (suppressed) stays ``[c]`` in running text
+(it may hide any number, so it is never described as small) and ``[x]`` reads "not
+available".
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
 
 
-def count(value, threshold: int = 10) -> str:
-    """1240 -> '1,240'; [c] -> 'fewer than 10'; missing -> 'not available'."""
+def count(value) -> str:
+    """1240 -> '1,240'; [c] stays '[c]'; missing -> 'not available'."""
     if value == MARK:
-        return f"fewer than {threshold}"
+        return MARK
     if not _is_number(value):
         return "not available"
     return f"{round(value):,}"
@@ -51,11 +52,13 @@ def interval(lower, upper, dp: int = 1, unit: str = "") -> str:
 
 
 def compared(rate, comparator_rate, comparison: str, comparator: str) -> str:
-    """'higher than England (14.2)' from a funnel-plot comparison."""
-    if MARK in (rate, comparison):
-        return f"not compared with {comparator} because the count is small"
-    words = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}
-    return f"{words[comparison]} {comparator} ({number(comparator_rate)})"
+    """'higher than England (14.2)', or 'not significantly different from Wales (14.2)'."""
+    if MARK in (rate, comparison, comparator_rate):
+        return f"not compared with {comparator} because a count is suppressed"
+    if comparison == NOT_AVAILABLE:
+        return ""
+    words = {"higher": "higher than", "lower": "lower than"}
+    return f"{words.get(comparison, comparison)} {comparator} ({number(comparator_rate)})"
 
 
 def rate_sentence(
@@ -78,8 +81,10 @@ def rate_sentence(
     return text + "."
 
 
-def trend_sentence(trend: Trend | None, measure: str) -> str:
+def trend_sentence(trend: Trend | str | None, measure: str) -> str:
     """'From 2019/20 to 2024/25 the rate of ... fell by 2.1% a year (95% CI ...).'"""
+    if trend == MARK:
+        return f"No trend in {measure} is given because some of its counts are suppressed."
     if trend is None:
         return f"There are too few years or cases to estimate a trend in {measure}."
     span = (
@@ -106,24 +111,10 @@ def peak_row(table, column: str):
 
 
 def value_for(table, key_column: str, key, column: str):
-    """One published value, looked up by a key column."""
-    return table.loc[table[key_column] == key, column].iloc[0]
-
-
-def rank_sentence(
-    table, label: str, column: str, name: str, what: str, year: str, display_name: str | None = None
-) -> str:
-    """'In 2024/25, the North East had the highest rate of ... of the 11 areas compared.'"""
-    ranked = [(row[label], row[column]) for _, row in table.iterrows() if _is_number(row[column])]
-    ranked.sort(key=lambda item: -item[1])
-    names = [n for n, _ in ranked]
-    shown = display_name or name
-    if name not in names:
-        return f"In {year} the {what} in {shown} cannot be ranked because the count is small."
-    position = names.index(name) + 1
-    words = {1: "the highest", len(names): "the lowest"}
-    place = words.get(position, f"the {_ordinal(position)} highest")
-    return f"In {year}, {shown} had {place} {what} of the {len(names)} areas compared."
+    """One published value, looked up by a key column ([x] where the table has no such row,
+    e.g. a category left out in a year)."""
+    values = table.loc[table[key_column] == key, column]
+    return values.iloc[0] if len(values) else NOT_AVAILABLE
 
 
 def largest_sentence(table, label: str, column: str, what: str, where: str, year: str) -> str:
@@ -138,3 +129,21 @@ def largest_sentence(table, label: str, column: str, what: str, where: str, year
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def regions_sentence(table, what: str, year: str) -> str:
+    """'In 2024/25, the rate of ... was higher than England's in 3 of the 9 English regions,
+    lower in 4 and not significantly different in 2.' (from each region's comparison)"""
+    regions = table[(table["area_code"].str.startswith("E12"))]
+    verdicts = list(regions["comparison"])
+    higher, lower = verdicts.count("higher"), verdicts.count("lower")
+    similar = verdicts.count("not significantly different from")
+    text = (
+        f"In {year}, the {what} was higher than England's in {higher} of the "
+        f"{len(verdicts)} English regions, lower in {lower} and not significantly different "
+        f"in {similar}"
+    )
+    suppressed = len(verdicts) - higher - lower - similar
+    if suppressed:
+        text += f"; {suppressed} could not be compared because a count is suppressed"
+    return text + "."

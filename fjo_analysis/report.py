@@ -3,8 +3,8 @@
 Each call displays normally in Jupyter (the notebook stays readable, and Quarto-compatible)
 and records a structured *part* in the output's metadata under ``"fjo"``; the renderers
 read those parts from the executed notebook. Everything passes disclosure control first:
-tables and chart data must be protected by :meth:`Briefing.protect`, and text is checked
-for small counts before it is recorded.
+tables and chart data must come from the protected statistics store
+(:meth:`Briefing.figures`), and text is checked for small counts before it is recorded.
 """
 
 from __future__ import annotations
@@ -15,9 +15,13 @@ import pandas as pd
 from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure
-from fjo_analysis.areas import ENGLAND, WALES, area
+from fjo_analysis.areas import ENGLAND, area
 from fjo_analysis.charts import Chart
-from fjo_analysis.data.prepare import load
+from fjo_analysis.data.prepare import financial_year_label
+from fjo_analysis.figures.derive import comparator_of
+from fjo_analysis.figures.store import Store
+from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.stats.trends import Trend
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
 # output checker can find them.
@@ -35,6 +39,7 @@ COLUMNS = {
     "infants": ("Infants (number)", "count"),
     "cases": ("Cases (number)", "count"),
     "open_cases": ("Cases still open (number)", "count"),
+    "within_26_weeks": ("Cases concluded within 26 weeks (number)", "count"),
     "open": ("Children in open cases (number)", "count"),
     "mothers": ("Mothers (number)", "count"),
     "with_earlier_proceedings": ("Mothers with earlier proceedings (number)", "count"),
@@ -68,38 +73,41 @@ COLUMNS = {
     "newborn_share_upper": ("Upper 95% limit (%)", "pct"),
     "repeat_lower": ("Lower 95% limit (%)", "pct"),
     "repeat_upper": ("Upper 95% limit (%)", "pct"),
-    "comparison": ("Compared with comparison area (95% limits)", "text"),
+    "comparison": ("Compared with England (95% level)", "text"),
 }
 
 
-def comparators(code: str) -> list[str]:
-    """England for a region; England and Wales side by side for a country."""
-    return [ENGLAND] if area(code).level == "region" else [ENGLAND, WALES]
-
-
 class Briefing:
-    """One briefing: the data it reads, the rules it follows, and the parts it records."""
+    """One briefing: the protected figures it reads, the rules it follows, the parts it
+    records. Figures come from the statistics store only (``fjo stats``): a briefing
+    never counts rows, so every figure it shows was protected with the whole release."""
 
     def __init__(
         self,
         area_code: str,
         topic: str,
-        data_dir: str | Path,
+        stats_dir: str | Path,
         suppress_below: int = 10,
         round_to: int = 0,
-        columns: list[str] | None = None,
-        law_type: str | None = None,
     ):
-        """Load the processed cases: only the columns a topic uses, and only public or
-        private law when ``law_type`` says so (both make a briefing faster)."""
         self.area = area(area_code)
         self.topic = topic
         self.rules = disclosure.Rules(threshold=suppress_below, round_to=round_to)
-        self.cases, self.manifest = load(Path(data_dir), columns, law_type)
+        self.store = Store(Path(stats_dir))
+        stored = self.store.manifest["rules"]
+        if (stored["threshold"], stored["round_to"]) != (suppress_below, round_to):
+            raise disclosure.DisclosureError(
+                f"the statistics store was protected with threshold {stored['threshold']} and "
+                f"rounding {stored['round_to']}, but this build uses {suppress_below} and "
+                f"{round_to}: run `fjo stats` again"
+            )
+        self.manifest = self.store.manifest["source"]
         self.extract_date = pd.Timestamp(self.manifest["extract_date"])
         self.last_year = int(self.manifest["last_year"])
         self.first_year = int(self.manifest["first_year"])
-        self.comparators = [area(c) for c in comparators(area_code) if c != area_code]
+        self.settled_year = int(self.store.manifest["settled_year"])
+        self.comparator = area(comparator_of(area_code))
+        self.comparators = [self.comparator]
         self._names: set[str] = set()
         self._record(
             {"kind": "provenance", "manifest": self.manifest},
@@ -107,6 +115,82 @@ class Briefing:
                 "text/plain": f"data: {self.manifest['source_name']} "
                 f"(SHA-256 {self.manifest['source_sha256'][:12]}...)"
             },
+        )
+
+    def figures(self, table: str, area_code: str | None = None, **keys) -> pd.DataFrame:
+        """One area's rows of a store table (this briefing's area unless named), in key
+        order, optionally for one key value (``financial_year=2024``)."""
+        code = area_code or self.area.code
+        frame = self.store.table(table)
+        frame = frame[frame["area_code"] == code]
+        for key, value in keys.items():
+            frame = frame[frame[key] == value]
+        return self._published(frame, table, code)
+
+    def areas(self, table: str, year: int, rank_by: str) -> pd.DataFrame:
+        """Every area's row of a store table for one year, each compared with England (none
+        for England itself), ordered by the published ``rank_by`` value; rows whose value
+        is suppressed come last, in a fixed order that says nothing about them."""
+        frame = self.store.table(table)
+        frame = frame[frame["financial_year"] == year].copy()
+        frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
+        if "comparison" in frame:
+            is_england = frame["area_code"] == ENGLAND
+            frame.loc[is_england, "comparison"] = disclosure.NOT_AVAILABLE
+        known = frame[rank_by].map(lambda v: isinstance(v, int | float))
+        ranked = frame[known].sort_values(rank_by, ascending=False, kind="stable")
+        frame = pd.concat([ranked, frame[~known].sort_values("area")], ignore_index=True)
+        return self._published(frame, table, f"all-{year}", keys=["area"])
+
+    def trend(self, table: str) -> Trend | str | None:
+        """The trend of a table's rate in this area over the last five years: a Trend, the
+        suppression mark where a count it rests on is suppressed, or None."""
+        trends = self.store.trends()
+        row = trends[(trends["table"] == table) & (trends["area_code"] == self.area.code)]
+        if row.empty:
+            return None
+        row = row.iloc[0]
+        if row["annual_change_pct"] in (disclosure.MARK, disclosure.NOT_AVAILABLE):
+            return row["annual_change_pct"] if row["annual_change_pct"] == disclosure.MARK else None
+        return Trend(
+            float(row["annual_change_pct"]),
+            float(row["lower_pct"]),
+            float(row["upper_pct"]),
+            float(row["p_value"]),
+            row["model"],
+            "",
+            int(row["first_year"]),
+            int(row["last_year"]),
+        )
+
+    def _published(
+        self, frame: pd.DataFrame, table: str, code: str, keys: list[str] | None = None
+    ) -> pd.DataFrame:
+        spec = TABLES[table]
+        frame = frame.reset_index(drop=True)
+        if "financial_year" in frame:
+            position = frame.columns.get_loc("financial_year") + 1
+            frame.insert(position, "year", frame["financial_year"].map(financial_year_label))
+        frame.attrs["disclosure"] = disclosure.Spec(spec.counts)
+        frame.attrs["protected"] = self.rules
+        frame.attrs["table_name"] = f"{table}:{code}"
+        if f"{table}:{code}" not in self._names:
+            self._names.add(f"{table}:{code}")
+            self._log(frame, spec, f"{table}:{code}", keys)
+        return frame
+
+    def _log(self, frame: pd.DataFrame, spec, name: str, keys: list[str] | None) -> None:
+        """Record which of this table's counts are suppressed (which, never why)."""
+        keys = keys or [k for k in (*spec.keys, "year") if k in frame]
+        entries = [
+            {"row": {k: _jsonable(row[k]) for k in keys}, "column": column}
+            for _, row in frame.iterrows()
+            for column in spec.counts
+            if row[column] == disclosure.MARK
+        ]
+        self._record(
+            {"kind": "disclosure", "table": name, "entries": entries},
+            {"text/plain": f"{name}: {len(entries)} suppressed cell(s)"},
         )
 
     @property
@@ -120,27 +204,6 @@ class Briefing:
 
     def _record(self, part: dict, data: dict) -> None:
         publish_display_data(data, metadata={"fjo": part})
-
-    def protect(self, table: pd.DataFrame, name: str) -> pd.DataFrame:
-        """Apply disclosure control to a measure's table and log what was done."""
-        if name in self._names:
-            raise ValueError(f"table name {name!r} is used twice in this briefing")
-        self._names.add(name)
-        published, log = disclosure.protect(table, name, self.rules)
-        published.attrs["table_name"] = name
-        entries = [
-            {"row": e.row, "column": e.column, "reason": e.reason, "value": e.value} for e in log
-        ]
-        self._record(
-            {
-                "kind": "disclosure",
-                "table": name,
-                "entries": entries,
-                "rules": {"threshold": self.rules.threshold, "round_to": self.rules.round_to},
-            },
-            {"text/plain": f"disclosure control on {name}: {len(log)} cell(s) changed"},
-        )
-        return published
 
     def _safe_text(self, text: str) -> str:
         leaks = disclosure.small_counts_in(text, self.rules.threshold)
@@ -212,7 +275,7 @@ class Briefing:
     def _table_part(self, published, caption, columns, notes) -> dict:
         if not disclosure.is_protected(published):
             raise disclosure.DisclosureError(
-                f"table {caption!r} has not been through Briefing.protect"
+                f"table {caption!r} does not come from the statistics store (Briefing.figures)"
             )
         disclosure.assert_safe(published, self.rules)
         spec = disclosure.spec_of(published)

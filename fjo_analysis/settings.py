@@ -50,6 +50,10 @@ class Settings:
         return self.root / "build"
 
     @property
+    def stats_dir(self) -> Path:
+        return self.build_dir / "stats"
+
+    @property
     def reports_dir(self) -> Path:
         return self.root / "reports"
 

@@ -1,1 +1,7 @@
-"""Pure measures over the processed cases: data in, tidy DataFrame out, no I/O."""
+"""Topic measures: what each topic counts, for the cases of one area.
+
+Pure functions over the processed rows of one area (data in, tidy counts out, no I/O).
+They return counts and the few figures that need case-level data (durations); rates,
+shares, intervals and comparisons are derived later from the *protected* counts by
+:mod:`fjo_analysis.figures`, so no published figure rests on an unprotected count.
+"""

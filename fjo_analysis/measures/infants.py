@@ -1,132 +1,47 @@
-"""Newborns (under 7 days at issue) and infants (under 1 year) in care proceedings.
-
-Rates are per 10,000 live births in the calendar year in which the financial year starts.
-Urgent first hearings are among children with a recorded notice period: same day (0
-days), emergency (under 3 days) and short notice (under 7 days).
-"""
+"""Newborns (under 7 days at issue) and infants (under 1 year) in care proceedings, and
+how much notice their first hearing gave."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, area
-from fjo_analysis.disclosure import declare
-from fjo_analysis.measures.care_proceedings import public_law
-from fjo_analysis.measures.common import (
-    RATE_DERIVED,
-    add_comparison,
-    area_codes_compared,
-    births,
-    compare_areas,
-    in_area,
-    rate_table,
-    trend_of,
-    with_year_label,
-    years_of,
-)
-from fjo_analysis.stats.rates import wilson_ci
-from fjo_analysis.stats.trends import Trend
+from fjo_analysis.measures.common import care_proceedings, child_years, per_year
 
-COLUMNS = [
-    "law_type",
-    "child_id",
-    "financial_year",
-    "country",
-    "region_code",
-    "newborn",
-    "infant",
-    "first_hearing_notice_days",
-]
-URGENCY = {"same day": 1, "under 3 days": 3, "under 7 days": 7}
+#: Notice of the first hearing, in whole days: bands that partition every recorded notice.
+NOTICE_BANDS = {
+    "same day": (0, 1),
+    "1-2 days": (1, 3),
+    "3-6 days": (3, 7),
+    "7 days or more": (7, 10_000),
+}
+GROUPS = ("Newborns", "Children aged 1 week and over")
 
 
-def _children(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    return in_area(public_law(cases), code).drop_duplicates(["financial_year", "child_id"])
-
-
-def _newborn_rates(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    years = years_of(cases)
-    counts = _children(cases, code).groupby("financial_year")["newborn"].sum()
-    return rate_table(years, counts, births(code, years), "newborns")
-
-
-def by_year(cases: pd.DataFrame, code: str, comparator: str | None = None) -> pd.DataFrame:
-    """Newborns and infants per year, newborns per 10,000 live births (with a comparator's
-    rate and a funnel comparison), infants per 10,000 live births, newborn share of infants."""
-    table = _newborn_rates(cases, code)
-    if comparator is not None:
-        table = add_comparison(table, _newborn_rates(cases, comparator), "newborns")
-    years = years_of(cases)
-    table["infants"] = (
-        _children(cases, code)
-        .groupby("financial_year")["infant"]
-        .sum()
-        .reindex(years, fill_value=0)
-        .astype(int)
-        .to_numpy()
-    )
-    table["infant_rate"] = table["infants"] / table["population"] * 1e4
-    table["newborn_share_pct"] = (
-        100 * table["newborns"] / table["infants"].where(table["infants"] > 0)
-    )
-    low, high = wilson_ci(table["newborns"], table["infants"])
-    table["newborn_share_lower"], table["newborn_share_upper"] = 100 * low, 100 * high
-    table = with_year_label(table.drop(columns="population"))
-    derived = {c: "newborns" for c in RATE_DERIVED if c in table}
-    derived |= {
-        c: "newborns" for c in ("newborn_share_pct", "newborn_share_lower", "newborn_share_upper")
-    }
-    derived["infant_rate"] = "infants"
-    return declare(table, counts=["newborns", "infants"], derived=derived)
-
-
-def trend(cases: pd.DataFrame, code: str, since: int) -> Trend | None:
-    """Annual % change in newborns per 10,000 live births from ``since``."""
-    return trend_of(_newborn_rates(cases, code), "newborns", since)
-
-
-def areas_compared(cases: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Newborns per 10,000 live births in the regions, England and Wales, against England."""
-    tables = {area(code).name: _newborn_rates(cases, code) for code in area_codes_compared()}
-    table = compare_areas(tables, area(ENGLAND).name, year, "newborns")
-    return declare(
-        table,
-        counts=["newborns"],
-        derived={c: "newborns" for c in RATE_DERIVED if c in table},
-        groups=[],
+def by_year(rows: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Newborns and infants each year (each child once a year, as at their earliest case)."""
+    children = child_years(care_proceedings(rows))
+    grouped = children.groupby("financial_year")
+    return pd.DataFrame(
+        {
+            "financial_year": years,
+            "newborns": per_year(grouped["newborn"].sum(), years),
+            "infants": per_year(grouped["infant"].sum(), years),
+        }
     )
 
 
-def urgent_hearings(cases: pd.DataFrame, code: str, first_year: int) -> pd.DataFrame:
-    """Newborns and older children by notice of the first hearing, from ``first_year`` on."""
-    public = in_area(public_law(cases), code)
-    public = public[
-        (public["financial_year"] >= first_year) & public["first_hearing_notice_days"].notna()
-    ]
-    rows = []
-    for group, members in (
-        ("Newborns", public[public["newborn"]]),
-        ("Children aged 1 week and over", public[~public["newborn"]]),
-    ):
-        days = members["first_hearing_notice_days"].astype(float)
-        for label, limit in URGENCY.items():
-            hits = int((days < limit).sum())
-            low, high = wilson_ci(hits, len(days))
-            rows.append(
-                {
-                    "group": group,
-                    "notice": label,
-                    "children": hits,
-                    "with_notice_recorded": len(days),
-                    "share_pct": 100 * hits / len(days) if len(days) else float("nan"),
-                    "share_lower": 100 * float(low),
-                    "share_upper": 100 * float(high),
-                }
-            )
-    table = pd.DataFrame(rows)
-    table.insert(0, "label", table["group"] + ": " + table["notice"])
-    return declare(
-        table,
-        counts=["children", "with_notice_recorded"],
-        derived={"share_pct": "children", "share_lower": "children", "share_upper": "children"},
-    )
+def notice_of_first_hearing(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
+    """Children with a recorded notice period by group and notice band, over the years
+    ``first_year`` to ``last_year`` together (single years are too small in most areas)."""
+    care = care_proceedings(rows)
+    care = care[care["financial_year"].between(first_year, last_year)]
+    care = care[care["first_hearing_notice_days"].notna() & care["newborn"].notna()]
+    days = care["first_hearing_notice_days"].astype(float).to_numpy()
+    newborn = care["newborn"].astype(bool).to_numpy()
+    out = []
+    for group, members in zip(GROUPS, (newborn, ~newborn), strict=True):
+        for notice, (low, high) in NOTICE_BANDS.items():
+            hits = members & (days >= low) & (days < high)
+            out.append({"group": group, "notice": notice, "children": int(np.sum(hits))})
+    return pd.DataFrame(out)

@@ -1,107 +1,96 @@
 """How often mothers return to court in later care proceedings.
 
-A mother "returns" when she is the mother in a later public-law case (a different
-case_id issued later). The share of mothers in a year with earlier proceedings is
-left-truncated: earlier proceedings before the extract's first year cannot be seen, so
-early years understate it. Time to return is from a mother's first case in the data to
-her next, censored at the extract date (Kaplan-Meier).
+A return is a later care-proceedings case of the same mother issued on a later day, in any
+area (a second case issued on the same day is part of the same episode, in the share and
+in the time to return alike). "Earlier proceedings" look back a fixed five years, so the
+yearly share does not drift with how far back the data reach; years without five years
+of earlier data are not available. Time to return runs from a mother's first case in the
+data to her next, censored at the extract date (Kaplan-Meier), and is reported for the
+area of her first case.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from fjo_analysis.disclosure import declare
-from fjo_analysis.measures.care_proceedings import public_law
-from fjo_analysis.measures.common import in_area, with_year_label, years_of
-from fjo_analysis.stats.rates import wilson_ci
+from fjo_analysis.measures.common import care_proceedings, per_year
 from fjo_analysis.stats.survival import kaplan_meier, survival_at
 
-COLUMNS = [
-    "law_type",
-    "mother_id",
-    "case_id",
-    "issue_date",
-    "financial_year",
-    "country",
-    "region_code",
-]
+LOOK_BACK_YEARS = 5
+LOOK_BACK_DAYS = round(LOOK_BACK_YEARS * 365.25)
 YEARS_TO_RETURN = (1, 3, 5, 7)
+AREA_COLUMNS = ["country", "region_code"]
 
 
-def mother_cases(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    """One row per (mother, case) in public law, in order of issue."""
-    public = in_area(public_law(cases), code)
-    public = public[public["mother_id"].notna()]
-    per_case = public.drop_duplicates(["mother_id", "case_id"])[
-        ["mother_id", "case_id", "issue_date", "financial_year"]
+def mother_cases(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (mother, case) in care proceedings across England and Wales, in order of
+    issue, with whether she had a case issued on an earlier day in the look-back window,
+    and the day of her next case on a later day (NaT if none yet)."""
+    care = care_proceedings(rows)
+    care = care[care["mother_id"].notna()]
+    per_case = care.drop_duplicates(["mother_id", "case_id"])[
+        ["mother_id", "case_id", "issue_date", "financial_year", *AREA_COLUMNS]
     ]
-    return per_case.sort_values(["mother_id", "issue_date", "case_id"], kind="stable")
+    per_case = per_case.sort_values(["mother_id", "issue_date", "case_id"], kind="stable")
+    mother = pd.factorize(per_case["mother_id"])[0]
+    day = per_case["issue_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    # the previous and next *distinct* issue day of the same mother
+    first_of_day = np.r_[True, (mother[1:] != mother[:-1]) | (day[1:] != day[:-1])]
+    day_start = np.maximum.accumulate(np.where(first_of_day, np.arange(len(day)), 0))
+    previous = np.full(len(day), -1, dtype=np.int64)
+    has_prev = (day_start > 0) & (mother[np.maximum(day_start - 1, 0)] == mother)
+    previous[has_prev] = day[day_start[has_prev] - 1]
+    last_of_day = np.r_[(mother[1:] != mother[:-1]) | (day[1:] != day[:-1]), True]
+    day_end = np.minimum.accumulate(np.where(last_of_day, np.arange(len(day)), len(day))[::-1])[
+        ::-1
+    ]
+    following = np.full(len(day), -1, dtype=np.int64)
+    nxt = np.minimum(day_end + 1, len(day) - 1)
+    has_next = (day_end + 1 < len(day)) & (mother[nxt] == mother)
+    following[has_next] = day[nxt[has_next]]
+    out = per_case.assign(
+        earlier=has_prev & (day - previous <= LOOK_BACK_DAYS),
+        next_issue=pd.to_datetime(np.where(has_next, following, -1).astype("datetime64[D]")).where(
+            has_next
+        ),
+        first=~has_prev,
+    )
+    return out.reset_index(drop=True)
 
 
-def _shares(cases: pd.DataFrame, code: str) -> pd.DataFrame:
-    per_case = mother_cases(cases, code)
-    first_issue = per_case.groupby("mother_id")["issue_date"].transform("min")
-    per_case = per_case.assign(earlier=per_case["issue_date"] > first_issue)
-    per_year = per_case.groupby(["financial_year", "mother_id"])["earlier"].any()
-    years = years_of(cases)
-    mothers = per_year.groupby(level=0).size().reindex(years, fill_value=0)
-    returning = per_year.groupby(level=0).sum().reindex(years, fill_value=0).astype(int)
+def mothers_by_year(per_case: pd.DataFrame, years: list[int], data_from: int) -> pd.DataFrame:
+    """Mothers with a case each year, and how many had earlier proceedings in the previous
+    five years (not available for years less than five years after ``data_from``)."""
+    per_mother = per_case.groupby(["financial_year", "mother_id"])["earlier"].any()
+    mothers = per_year(per_mother.groupby(level=0).size(), years)
+    earlier = per_year(per_mother.groupby(level=0).sum(), years)
     table = pd.DataFrame(
-        {
-            "financial_year": years,
-            "mothers": mothers.to_numpy(),
-            "with_earlier_proceedings": returning.to_numpy(),
-        }
+        {"financial_year": years, "mothers": mothers, "with_earlier_proceedings": earlier}
     )
-    table["share_pct"] = (
-        100 * table["with_earlier_proceedings"] / table["mothers"].where(table["mothers"] > 0)
-    )
-    low, high = wilson_ci(table["with_earlier_proceedings"], table["mothers"])
-    table["share_lower"], table["share_upper"] = 100 * low, 100 * high
+    too_early = table["financial_year"] < data_from + LOOK_BACK_YEARS
+    table["with_earlier_proceedings"] = table["with_earlier_proceedings"].astype("Int64")
+    table.loc[too_early, "with_earlier_proceedings"] = pd.NA
     return table
 
 
-def mothers_with_earlier_proceedings(
-    cases: pd.DataFrame, code: str, comparator: str | None = None
-) -> pd.DataFrame:
-    """Mothers with a case in each year, and how many had an earlier case (any year); with a
-    comparator area, its share alongside."""
-    table = _shares(cases, code)
-    derived = {c: "with_earlier_proceedings" for c in ("share_pct", "share_lower", "share_upper")}
-    if comparator is not None:
-        table["comparator_share_pct"] = _shares(cases, comparator)["share_pct"].to_numpy()
-        derived["comparator_share_pct"] = "with_earlier_proceedings"
-    return declare(
-        with_year_label(table), counts=["mothers", "with_earlier_proceedings"], derived=derived
-    )
-
-
-def time_to_return(cases: pd.DataFrame, code: str, extract_date: pd.Timestamp) -> pd.DataFrame:
-    """Share of mothers back in court within 1, 3, 5 and 7 years of their first case."""
-    per_case = mother_cases(cases, code)
-    first = per_case.groupby("mother_id")["issue_date"].nth(0)
-    second = per_case.groupby("mother_id")["issue_date"].nth(1)
-    first = per_case.loc[first.index].set_index("mother_id")["issue_date"]
-    second = per_case.loc[second.index].set_index("mother_id")["issue_date"].reindex(first.index)
-    end = second.fillna(pd.Timestamp(extract_date))
-    years = (end - first).dt.days / 365.25
-    curve = kaplan_meier(years, second.notna())
+def time_to_return(per_case: pd.DataFrame, extract_date: pd.Timestamp) -> pd.DataFrame:
+    """Mothers followed up for 1, 3, 5 and 7 years after their first case, how many had
+    returned by then, and the Kaplan-Meier estimate of the share returned."""
+    first = per_case[per_case["first"]].drop_duplicates("mother_id")
+    returned = first["next_issue"].notna().to_numpy()
+    end = first["next_issue"].fillna(pd.Timestamp(extract_date))
+    years = ((end - first["issue_date"]).dt.days / 365.25).to_numpy()
+    curve = kaplan_meier(years, returned)
     rows = []
     for horizon in YEARS_TO_RETURN:
-        followed = int((years >= horizon).sum() + (second.notna() & (years < horizon)).sum())
-        returned = int((second.notna() & (years <= horizon)).sum())
+        back = returned & (years <= horizon)
         rows.append(
             {
                 "within_years": horizon,
-                "mothers_followed": followed,
-                "mothers_returned": returned,
+                "mothers_followed": int((years >= horizon).sum() + back.sum()),
+                "mothers_returned": int(back.sum()),
                 "returned_pct": 100 * (1 - survival_at(curve, horizon)),
             }
         )
-    table = pd.DataFrame(rows)
-    return declare(
-        table,
-        counts=["mothers_followed", "mothers_returned"],
-        derived={"returned_pct": "mothers_returned"},
-    )
+    return pd.DataFrame(rows)

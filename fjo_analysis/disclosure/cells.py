@@ -1,0 +1,204 @@
+"""The release as cells and linear relations, the way a reader could combine them.
+
+A *cell* is one count in the store: a table, an area, a key (year and breakdown) and a
+column; published counts and hidden ones (never shown, but implied: ``infants -
+newborns``). A *relation* says ``sum(coef * cell) == constant`` (or ``<=``) and holds for
+the true counts. The relations a reader could use:
+
+* hierarchy: England = the sum of its nine regions, for every count of every table;
+* within a row: a hidden count = its total minus its part (``older_infants``);
+* breakdowns: age bands (and final orders, with "no final order yet") add up to the
+  year's children; applicants to the year's private-law cases;
+* identities between tables: infants = children aged under 1;
+* order: children returned within 1 year <= within 3 years <= ...
+
+Where a relation holds only nearly for the true counts (a child who moved counts once in
+England but in two regions), its constant is the true difference: the reader is assumed
+to know it, which only makes the protection stricter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fjo_analysis.areas import ENGLAND, briefing_areas
+from fjo_analysis.figures.tables import TABLES
+
+KEY_COLUMNS = (
+    "financial_year",
+    "age_band",
+    "group",
+    "notice",
+    "final_order",
+    "within_years",
+    "applicant",
+)
+
+
+@dataclass
+class Relations:
+    """Sparse rows ``coef * cell`` with their constants; ``upper`` marks ``<=`` rows."""
+
+    row: np.ndarray
+    cell: np.ndarray
+    coef: np.ndarray
+    constant: np.ndarray
+    upper: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.constant)
+
+
+def _key(frame: pd.DataFrame, columns) -> pd.Series:
+    if not columns:
+        return pd.Series("", index=frame.index)
+    return frame[list(columns)].astype(str).agg("|".join, axis=1)
+
+
+def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every count of every table, one row each (true values in ``value``)."""
+    parts = []
+    for name, frame in tables.items():
+        spec = TABLES[name]
+        frame = frame.copy()
+        for hidden, (total, part) in spec.hidden.items():
+            frame[hidden] = frame[total] - frame[part]
+        key = _key(frame, spec.keys)
+        year = (
+            frame["financial_year"]
+            if "financial_year" in frame
+            else pd.Series(-1, index=frame.index)
+        )
+        crumbs = _key(frame, [k for k in spec.keys if k != "financial_year"])
+        for column in (*spec.counts, *spec.hidden):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": name,
+                        "area_code": frame["area_code"].to_numpy(),
+                        "key": key.to_numpy(),
+                        "financial_year": year.to_numpy(),
+                        "breakdown": crumbs.to_numpy(),
+                        "column": column,
+                        "value": pd.to_numeric(frame[column], errors="coerce").to_numpy(
+                            dtype=float
+                        ),
+                        "hidden": column in spec.hidden,
+                    }
+                )
+            )
+    cells = pd.concat(parts, ignore_index=True)
+    # a count that is not available ([x], e.g. too few years of look-back) is not a cell
+    return cells[cells["value"].notna()].reset_index(drop=True)
+
+
+class _Builder:
+    def __init__(self, cells: pd.DataFrame):
+        self.cells = cells
+        self.index = pd.Series(
+            np.arange(len(cells)),
+            index=pd.MultiIndex.from_frame(cells[["table", "area_code", "key", "column"]]),
+        )
+        self.rows: list[tuple[np.ndarray, np.ndarray, bool]] = []
+
+    def ids(self, frame: pd.DataFrame) -> np.ndarray:
+        """Cell ids of (table, area_code, key, column) rows; -1 where there is no such cell."""
+        where = pd.MultiIndex.from_frame(frame[["table", "area_code", "key", "column"]])
+        return self.index.reindex(where).fillna(-1).to_numpy(dtype=np.int64)
+
+    def add(self, members: list[np.ndarray], coefs: list[float], upper: bool = False) -> None:
+        """One relation per position: sum(coef * member) (== or <=) its true value."""
+        ids = np.column_stack(members)
+        ok = (ids >= 0).all(axis=1)
+        for row in ids[ok]:
+            self.rows.append((row, np.asarray(coefs, dtype=float), upper))
+
+    def add_sums(self, totals: np.ndarray, parts: pd.Series) -> None:
+        """``total == sum(parts)`` for each total id (parts: Series of id lists)."""
+        for total, members in zip(totals, parts, strict=True):
+            members = [m for m in members if m >= 0]
+            if total >= 0 and members:
+                self.rows.append((np.r_[total, members], np.r_[1.0, -np.ones(len(members))], False))
+
+    def build(self) -> Relations:
+        value = self.cells["value"].to_numpy()
+        row, cell, coef, constant, upper = [], [], [], [], []
+        for r, (ids, coefs, is_upper) in enumerate(self.rows):
+            row.append(np.full(len(ids), r))
+            cell.append(ids)
+            coef.append(coefs)
+            total = float(np.dot(coefs, value[ids]))
+            constant.append(max(total, 0.0) if is_upper else total)
+            upper.append(is_upper)
+        if not row:
+            empty = np.array([], dtype=np.int64)
+            return Relations(empty, empty, np.array([]), np.array([]), np.array([], dtype=bool))
+        return Relations(
+            np.concatenate(row),
+            np.concatenate(cell),
+            np.concatenate(coef),
+            np.asarray(constant),
+            np.asarray(upper),
+        )
+
+
+def _sums_by(cells: pd.DataFrame, group: list[str]) -> pd.Series:
+    return cells.groupby(group, sort=False)["id"].agg(list)
+
+
+def relations_of(cells: pd.DataFrame) -> Relations:
+    """The relations between the cells (see the module docstring)."""
+    b = _Builder(cells)
+    cells = cells.assign(id=np.arange(len(cells)))
+    regions = {
+        c for c, a in briefing_areas().items() if a.level == "region" and a.country == "England"
+    }
+    # hierarchy: England = sum of its regions, for every table, key and column
+    parts = _sums_by(cells[cells["area_code"].isin(regions)], ["table", "key", "column"])
+    totals = cells[cells["area_code"] == ENGLAND].set_index(["table", "key", "column"])["id"]
+    common = parts.index.intersection(totals.index)
+    b.add_sums(totals.loc[common].to_numpy(), parts.loc[common])
+    # within a row: hidden = total - part
+    for name, spec in TABLES.items():
+        for hidden, (total, part) in spec.hidden.items():
+            rows = cells[(cells["table"] == name) & (cells["column"] == total)]
+            frame = rows[["table", "area_code", "key"]]
+            b.add([b.ids(frame.assign(column=c)) for c in (total, part, hidden)], [1.0, -1.0, -1.0])
+    # breakdowns that add up to a published total elsewhere
+    for table, column, total_table, total_column in (
+        ("care_age_bands", "children", "care_children", "children"),
+        ("final_orders", "children", "care_children", "children"),
+        ("applicants", "cases", "repeat_applications", "cases"),
+    ):
+        rows = cells[(cells["table"] == table) & (cells["column"] == column)]
+        parts = _sums_by(rows, ["area_code", "financial_year"])
+        where = parts.index.to_frame(index=False)
+        where = where.assign(
+            table=total_table, key=where["financial_year"].astype(str), column=total_column
+        )
+        b.add_sums(b.ids(where), parts)
+    # identities between tables
+    infants = cells[(cells["table"] == "newborns") & (cells["column"] == "infants")]
+    frame = infants[["area_code", "key"]]
+    b.add(
+        [
+            b.ids(frame.assign(table="newborns", column="infants")),
+            b.ids(
+                frame.assign(
+                    table="care_age_bands", key=frame["key"] + "|under 1", column="children"
+                )
+            ),
+        ],
+        [1.0, -1.0],
+    )
+    # order: returned within a shorter time <= within a longer one
+    returned = cells[(cells["table"] == "time_to_return") & (cells["column"] == "mothers_returned")]
+    for _, group in returned.groupby("area_code", sort=False):
+        ids = group.sort_values("key", key=lambda k: k.astype(int))["id"].to_numpy()
+        for shorter, longer in zip(ids[:-1], ids[1:], strict=True):
+            b.rows.append((np.array([shorter, longer]), np.array([1.0, -1.0]), True))
+    return b.build()

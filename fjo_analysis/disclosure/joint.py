@@ -1,0 +1,124 @@
+"""Joint protection of the whole release: primary and secondary suppression, once.
+
+Primary: every published count under the threshold is suppressed. Secondary: every
+suppressed count, and every hidden count under the threshold, must keep a feasible range
+(:func:`~fjo_analysis.disclosure.ranges.feasible_ranges`) at least as wide as the
+threshold, given everything published and every relation a reader could use; while one
+does not, the smallest published count that shares a relation with it is suppressed too
+(small cells carry the least information), and the affected part is solved again.
+Because each figure is a single cell of the store, its suppression is the same wherever
+it appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from fjo_analysis.disclosure import DisclosureError, Rules
+from fjo_analysis.disclosure.cells import Relations
+from fjo_analysis.disclosure.ranges import feasible_ranges
+
+
+def rounded(values: np.ndarray, round_to: int) -> np.ndarray:
+    """Counts rounded half up to the nearest ``round_to`` (unchanged when it is 0 or 1)."""
+    if round_to <= 1:
+        return values
+    return np.floor(values / round_to + 0.5) * round_to
+
+
+def published_bounds(
+    shown: np.ndarray, suppressed: np.ndarray, hidden: np.ndarray, round_to: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of each cell: the published value (an interval when rounded),
+    or only that it is a count (``0`` to ``inf``) where it is suppressed or never shown."""
+    unknown = suppressed | hidden
+    low = np.where(unknown, 0.0, shown)
+    high = np.where(unknown, np.inf, shown)
+    if round_to > 1:
+        low = np.where(unknown, low, np.maximum(np.ceil(shown - round_to / 2), 0.0))
+        high = np.where(unknown, high, np.ceil(shown + round_to / 2) - 1)
+    return low, high
+
+
+@dataclass
+class Protection:
+    """Which cells are suppressed, and why (the private log)."""
+
+    suppressed: np.ndarray
+    primary: np.ndarray
+    rounds: int
+
+    def reasons(self) -> np.ndarray:
+        return np.where(self.primary, "primary", np.where(self.suppressed, "secondary", ""))
+
+
+def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protection:
+    """Suppress cells until every protected cell's feasible range is wide enough."""
+    value = cells["value"].to_numpy(dtype=float)
+    hidden = cells["hidden"].to_numpy(dtype=bool)
+    shown = rounded(value, rules.round_to)
+    sensitive = value < rules.threshold
+    primary = ~hidden & sensitive
+    suppressed = primary.copy()
+    matrix = sp.csr_matrix(
+        (np.ones_like(relations.coef), (relations.row, relations.cell)),
+        shape=(relations.count, len(cells)),
+    )
+    by_cell = matrix.T.tocsr()
+    rounds, recheck = 0, None
+    while True:
+        rounds += 1
+        targets = np.flatnonzero(suppressed | (hidden & sensitive))
+        low, high = published_bounds(shown, suppressed, hidden, rules.round_to)
+        lo, hi = feasible_ranges(relations, low, high, targets, only_near=recheck)
+        narrow = targets[(hi - lo) < rules.threshold]  # NaN (not rechecked) compares False
+        if len(narrow) == 0:
+            return Protection(suppressed, primary, rounds)
+        added, touched = [], set()
+        for target in narrow:
+            rows = by_cell[target].indices
+            if touched.intersection(rows.tolist()):
+                continue  # a cell suppressed this round may already protect it
+            partner = _partner(target, rows, matrix, by_cell, value, suppressed | hidden)
+            if partner is None:
+                where = cells.iloc[target]
+                raise DisclosureError(
+                    f"cannot protect {where['table']} {where['area_code']} {where['key']} "
+                    f"{where['column']}: every related cell is already unpublished"
+                )
+            suppressed[partner] = True
+            added.append(partner)
+            touched.update(by_cell[partner].indices.tolist())
+        recheck = np.asarray(added + narrow.tolist())
+
+
+def _partner(target, rows, matrix, by_cell, value, unknown, hops: int = 2) -> int | None:
+    """The smallest published cell within ``hops`` relations of ``target`` (a step through
+    an unpublished cell counts as one hop), widening the search until one is found."""
+    seen_rows, frontier = set(), list(rows)
+    seen_cells = {int(target)}
+    candidates: list[int] = []
+    depth = 0
+    while frontier:
+        depth += 1
+        next_rows = []
+        for r in frontier:
+            if r in seen_rows:
+                continue
+            seen_rows.add(r)
+            for c in matrix[r].indices:
+                if c in seen_cells:
+                    continue
+                seen_cells.add(int(c))
+                if unknown[c]:
+                    next_rows.extend(by_cell[c].indices.tolist())
+                else:
+                    candidates.append(int(c))
+        if candidates and depth >= hops:
+            break
+        frontier = next_rows
+    return min(candidates, key=lambda c: (value[c], c)) if candidates else None

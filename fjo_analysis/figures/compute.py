@@ -1,0 +1,135 @@
+"""Count every table of the store for every area, in one pass over the processed cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in
+from fjo_analysis.data.prepare import financial_year_label
+from fjo_analysis.data.reference import AGE_BANDS, child_population, live_births
+from fjo_analysis.figures.tables import TABLES, Table
+from fjo_analysis.measures import (
+    care_proceedings,
+    infants,
+    outcomes,
+    private_law,
+    recurrence,
+    timeliness,
+)
+from fjo_analysis.measures.common import care_proceedings as care_rows
+from fjo_analysis.measures.common import private_law as private_rows
+
+#: Years pooled for the notice of first hearings (single years are small in most areas).
+NOTICE_YEARS = 5
+
+
+def area_codes() -> list[str]:
+    """Every area of the store: England, its regions, Wales."""
+    from fjo_analysis.areas import briefing_areas
+
+    regions = [c for c, a in briefing_areas().items() if a.level == "region"]
+    return [ENGLAND, *sorted(regions), WALES]
+
+
+def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    the_area = area(code)
+    if the_area.level == "country":
+        return frame[frame["country"] == the_area.name]
+    return frame[frame["region_code"] == code]
+
+
+def areas_of(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    for code in area_codes():
+        yield code, rows_in(frame, code)
+
+
+def population(code: str, years: list[int], band: str | None = None) -> list[float]:
+    """Children 0-17 (or one age band) in an area at mid-year of each FY's starting year."""
+    pop = child_population()
+    pop = pop[pop["la_code"].isin(la_codes_in(code))]
+    if band is not None:
+        pop = pop[pop["age_band"] == band]
+    return pop.groupby("year")["population"].sum().reindex(years).tolist()
+
+
+def births(code: str, years: list[int]) -> list[float]:
+    """Live births in an area in the calendar year in which each FY starts."""
+    b = live_births()
+    b = b[b["la_code"].isin(la_codes_in(code))]
+    return b.groupby("year")["live_births"].sum().reindex(years).tolist()
+
+
+def _with_area(tables: dict[str, list[pd.DataFrame]], name: str, code: str, t: pd.DataFrame):
+    tables.setdefault(name, []).append(t.assign(area_code=code))
+
+
+def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) -> dict:
+    """Every table of the store (true, unprotected counts) for every area."""
+    years = list(range(first_year, last_year + 1))
+    cases = cases[cases["financial_year"].between(first_year, last_year)]
+    data_from = first_year
+    care = care_rows(cases)
+    private = private_rows(cases)
+    mothers = recurrence.mother_cases(care)
+    repeats = private_law.repeat_flags(private)
+    tables: dict[str, list[pd.DataFrame]] = {}
+    notice_from = max(first_year, last_year - NOTICE_YEARS + 1)
+    period = f"{financial_year_label(notice_from)} to {financial_year_label(last_year)}"
+    for code, rows in areas_of(care):
+        t = care_proceedings.children_by_year(rows, years).assign(
+            population=population(code, years)
+        )
+        _with_area(tables, "care_children", code, t)
+        t = care_proceedings.children_by_age_band(rows, years)
+        pops = {
+            (y, b): p
+            for b in AGE_BANDS
+            for y, p in zip(years, population(code, years, b), strict=True)
+        }
+        t["population"] = [
+            pops.get(k, float("nan")) for k in zip(t["financial_year"], t["age_band"], strict=True)
+        ]
+        _with_area(tables, "care_age_bands", code, t)
+        t = infants.by_year(rows, years).assign(live_births=births(code, years))
+        _with_area(tables, "newborns", code, t)
+        t = infants.notice_of_first_hearing(rows, notice_from, last_year).assign(period=period)
+        _with_area(tables, "first_hearing_notice", code, t)
+        _with_area(tables, "durations", code, timeliness.by_year(rows, years))
+        _with_area(tables, "final_orders", code, outcomes.orders_by_year(rows, years))
+    for code, rows in areas_of(mothers):
+        _with_area(tables, "mothers", code, recurrence.mothers_by_year(rows, years, data_from))
+        _with_area(tables, "time_to_return", code, recurrence.time_to_return(rows, extract_date))
+    for code, rows in areas_of(private):
+        t = private_law.s8_children_by_year(rows, years).assign(population=population(code, years))
+        _with_area(tables, "s8_children", code, t)
+        _with_area(tables, "applicants", code, private_law.applicants_by_year(rows, years))
+    for code, rows in areas_of(repeats):
+        _with_area(
+            tables, "repeat_applications", code, private_law.repeats_by_year(rows, years, data_from)
+        )
+    out = {}
+    for name, parts in tables.items():
+        frame = pd.concat(parts, ignore_index=True)
+        frame = without_structural_zeros(frame, TABLES[name])
+        out[name] = frame[["area_code", *[c for c in frame.columns if c != "area_code"]]]
+    return out
+
+
+def without_structural_zeros(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
+    """Leave out a breakdown's category in a year where no area has any (children with no
+    birth date when every record has one; "no final order yet" once every case of a year
+    has concluded): an empty category for the whole of England and Wales says nothing
+    about anyone, and publishing it only as a suppressed cell would force needless
+    secondary suppression across the release."""
+    if spec.breakdown is None:
+        return frame
+    keys = list(spec.keys)
+    countries = frame[frame["area_code"].isin([ENGLAND, WALES])]
+    totals = countries.groupby(keys, sort=False)[list(spec.counts)].sum().sum(axis=1)
+    empty = totals[totals == 0].index
+    if len(empty) == 0:
+        return frame
+    drop = pd.MultiIndex.from_frame(frame[keys]).isin(empty)
+    return frame[~drop].reset_index(drop=True)

@@ -1,0 +1,190 @@
+"""Rates, shares, intervals, comparisons and trends, from the protected counts only.
+
+Each derived figure is computed from the *published* counts (rounded, where counts are
+rounded) and the public denominators, and is suppressed wherever any count it rests on is
+suppressed, so it can never tell a reader more than the counts do. Figures that need
+case-level data (medians, Kaplan-Meier estimates) are published only where every count
+they rest on is published; with rounding on, Kaplan-Meier percentages are replaced by
+the plain share of the rounded counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fjo_analysis.areas import ENGLAND, WALES, area
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.figures.tables import TABLES, Table
+from fjo_analysis.stats.rates import compare_with_national, rate_per_10k, wilson_ci
+from fjo_analysis.stats.trends import annual_trend
+
+TREND_YEARS = 5
+VERDICTS = {"higher": "higher", "lower": "lower", "similar": "not significantly different from"}
+
+
+def comparator_of(code: str) -> str:
+    """The area each area is compared with: England for a region, the other country for a
+    country."""
+    if code == ENGLAND:
+        return WALES
+    if code == WALES or area(code).level == "region":
+        return ENGLAND
+    raise ValueError(f"no comparison area for {code}")
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Published values as floats: NaN for [c] and [x]."""
+    return pd.to_numeric(
+        column.replace({MARK: np.nan, NOT_AVAILABLE: np.nan}), errors="coerce"
+    ).to_numpy(dtype=float)
+
+
+def _suppressed(column: pd.Series) -> np.ndarray:
+    return (column == MARK).to_numpy()
+
+
+def _mark(values, suppressed: np.ndarray) -> list:
+    """[c] where suppressed, [x] where not available, else the value."""
+    out = []
+    for v, hidden in zip(values, suppressed, strict=True):
+        if hidden:
+            out.append(MARK)
+        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            out.append(NOT_AVAILABLE)
+        else:
+            out.append(v.item() if hasattr(v, "item") else v)
+    return out
+
+
+def derive_table(
+    published: pd.DataFrame, truth: pd.DataFrame, spec: Table, tables: dict, round_to: int
+) -> pd.DataFrame:
+    """Add the table's rates, shares and estimates to its published counts."""
+    out = published.copy()
+    for name, rate in spec.rates.items():
+        counts = _numbers(out[rate.count])
+        hidden = _suppressed(out[rate.count])
+        r = rate_per_10k(counts, out[rate.denominator].to_numpy(dtype=float))
+        out[name] = _mark(r["rate"].to_numpy(), hidden)
+        if rate.interval:
+            out[f"{name}_lower"] = _mark(r["rate_lower"].to_numpy(), hidden)
+            out[f"{name}_upper"] = _mark(r["rate_upper"].to_numpy(), hidden)
+    for name, share in spec.shares.items():
+        numerator = _numbers(out[share.numerator])
+        hidden = _suppressed(out[share.numerator])
+        if share.denominator is not None:
+            denominator = _numbers(out[share.denominator])
+            hidden = hidden | _suppressed(out[share.denominator])
+        elif share.total is not None:
+            total_table, total_column = share.total
+            totals = tables[total_table].set_index(["area_code", "financial_year"])[total_column]
+            looked_up = totals.reindex(
+                pd.MultiIndex.from_frame(out[["area_code", "financial_year"]])
+            )
+            denominator = _numbers(looked_up.reset_index(drop=True))
+            hidden = hidden | _suppressed(looked_up.reset_index(drop=True))
+        else:
+            group = [k for k in ("area_code", *spec.keys) if k != share.over]
+            grouped = out.groupby(group, sort=False)[share.numerator]
+            denominator = grouped.transform(lambda s: _numbers(s).sum()).to_numpy(dtype=float)
+            hidden = hidden | grouped.transform(lambda s: (s == MARK).any()).to_numpy(dtype=bool)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = np.where(denominator > 0, 100 * numerator / denominator, np.nan)
+        out[name] = _mark(pct, hidden)
+        if share.interval:
+            low, high = wilson_ci(np.nan_to_num(numerator), denominator)
+            stem = name.removesuffix("_pct")
+            out[f"{stem}_lower"] = _mark(np.where(np.isnan(numerator), np.nan, 100 * low), hidden)
+            out[f"{stem}_upper"] = _mark(np.where(np.isnan(numerator), np.nan, 100 * high), hidden)
+    for name, bases in spec.estimates.items():
+        hidden = np.logical_or.reduce([_suppressed(out[b]) for b in bases])
+        values = truth[name].to_numpy(dtype=float)
+        if round_to > 1 and name.endswith("_pct"):
+            denominator, numerator = (_numbers(out[b]) for b in bases)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = np.where(denominator > 0, 100 * numerator / denominator, np.nan)
+        out[name] = _mark(values, hidden)
+    return out
+
+
+def add_comparison(out: pd.DataFrame, spec: Table) -> pd.DataFrame:
+    """Each area's rate against its comparison area's, year by year: funnel limits for a
+    region within England; an exact conditional test of the two rates for England and
+    Wales (two observed rates, neither fixed). Suppressed where either count is."""
+    rate = spec.rates[spec.comparison]
+    count, denominator = rate.count, rate.denominator
+    index = out.set_index(["area_code", "financial_year"])
+    comparator = out["area_code"].map(comparator_of)
+    other = index.reindex(pd.MultiIndex.from_arrays([comparator, out["financial_year"]]))
+    c1, p1 = _numbers(out[count]), out[denominator].to_numpy(dtype=float)
+    c2, p2 = _numbers(other[count].reset_index(drop=True)), other[denominator].to_numpy(dtype=float)
+    hidden = _suppressed(out[count]) | _suppressed(other[count].reset_index(drop=True))
+    verdicts = []
+    for i in range(len(out)):
+        if hidden[i] or np.isnan(c1[i]) or np.isnan(c2[i]):
+            verdicts.append(np.nan)
+        elif comparator.iloc[i] == ENGLAND and out["area_code"].iloc[i] != WALES:
+            rate2 = c2[i] / p2[i] * 1e4
+            verdict = compare_with_national([c1[i]], [p1[i]], rate2, [0], [0], 0, 0)
+            verdicts.append(VERDICTS[verdict["comparison"].iloc[0]])
+        else:
+            verdicts.append(_two_sample(c1[i], p1[i], c2[i], p2[i]))
+    out = out.copy()
+    out["comparator_code"] = comparator.to_numpy()
+    out["comparator_rate"] = _mark(_numbers(other[spec.comparison].reset_index(drop=True)), hidden)
+    out["comparison"] = _mark(np.array(verdicts, dtype=object), hidden)
+    return out
+
+
+def _two_sample(c1: float, p1: float, c2: float, p2: float) -> str:
+    """Exact conditional test of two Poisson rates: c1 given c1 + c2 is binomial with
+    p = p1 / (p1 + p2) when the rates are equal."""
+    n = int(c1 + c2)
+    if n == 0:
+        return VERDICTS["similar"]
+    test = stats.binomtest(int(c1), n, p1 / (p1 + p2))
+    if test.pvalue >= 0.05:
+        return VERDICTS["similar"]
+    return "higher" if c1 / p1 > c2 / p2 else "lower"
+
+
+def trends(published: dict[str, pd.DataFrame], last_year: int) -> pd.DataFrame:
+    """The annual % change in each trend rate over the last five years, per area, from the
+    published counts; suppressed where any of those counts is."""
+    rows = []
+    for name, spec in TABLES.items():
+        if spec.trend is None or name not in published:
+            continue
+        rate = next(r for r in spec.rates.values() if r.count == spec.trend)
+        table = published[name]
+        window = table[table["financial_year"] > last_year - TREND_YEARS]
+        for code, part in window.groupby("area_code", sort=False):
+            row = {
+                "table": name,
+                "area_code": code,
+                "first_year": int(part["financial_year"].min()),
+                "last_year": int(part["financial_year"].max()),
+            }
+            columns = ("annual_change_pct", "lower_pct", "upper_pct", "p_value", "model")
+            if (part[spec.trend] == MARK).any():
+                row |= dict.fromkeys(columns, MARK)
+            else:
+                fit = annual_trend(
+                    part["financial_year"],
+                    _numbers(part[spec.trend]),
+                    part[rate.denominator].to_numpy(dtype=float),
+                )
+                if fit is None:
+                    row |= dict.fromkeys(columns, NOT_AVAILABLE)
+                else:
+                    row |= {
+                        "annual_change_pct": fit.annual_change_pct,
+                        "lower_pct": fit.lower_pct,
+                        "upper_pct": fit.upper_pct,
+                        "p_value": fit.p_value,
+                        "model": fit.model,
+                    }
+            rows.append(row)
+    return pd.DataFrame(rows)
