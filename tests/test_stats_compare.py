@@ -47,12 +47,13 @@ def test_exact_conditional_test_matches_scipy_binomtest(c1, n1, c2, n2):
 
 @pytest.mark.parametrize("c1,n1,c2,n2", CASES)
 def test_one_sided_p_values_match_statsmodels_exact_conditional(c1, n1, c2, n2):
-    larger = sm_rates.test_poisson_2indep(c1, n1, c2, n2, method="exact-cond", alternative="larger")
-    smaller = sm_rates.test_poisson_2indep(c1, n1, c2, n2, method="exact-cond", alternative="smaller")
+    test = sm_rates.test_poisson_2indep
+    larger = test(c1, n1, c2, n2, method="exact-cond", alternative="larger")
+    smaller = test(c1, n1, c2, n2, method="exact-cond", alternative="smaller")
     p = compare_rates(c1, n1, c2, n2).p_value[0]
     assert p == pytest.approx(min(1.0, 2 * min(larger.pvalue, smaller.pvalue)), abs=1e-12)
     # statsmodels' two-sided exact-cond p-value is "minlike": close to ours, never far
-    minlike = sm_rates.test_poisson_2indep(c1, n1, c2, n2, method="exact-cond").pvalue
+    minlike = test(c1, n1, c2, n2, method="exact-cond").pvalue
     assert minlike <= p + 1e-12 and p <= 2 * minlike + 1e-12
 
 
