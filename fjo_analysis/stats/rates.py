@@ -229,6 +229,10 @@ def compare_rates(
 
     Notes
     -----
+    For two separate populations (England and Wales, two regions). An area against a
+    reference it is part of (a region against England) is not independent of it: use the
+    funnel limits of :mod:`fjo_analysis.stats.funnel` instead.
+
     Both counts are random (unlike a funnel plot, where the reference is fixed). Given the
     total n = count1 + count2, count1 is binomial with probability
     pi = pop1 r1 / (pop1 r1 + pop2 r2), which is pop1 / (pop1 + pop2) when the rates are
