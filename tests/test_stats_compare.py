@@ -106,6 +106,16 @@ def test_dispersion_equals_exact_test_on_halved_counts():
     assert row.ratio_lower < plain.ratio_lower and row.ratio_upper > plain.ratio_upper
 
 
+def test_dispersion_one_per_year():
+    table = compare_rates([1240, 1240], 527_000, [80, 80], 31_000, dispersion=[1.0, 2.0])
+    assert table.p_value[0] == compare_rates(1240, 527_000, 80, 31_000).p_value[0]
+    assert table.p_value[1] == compare_rates(1240, 527_000, 80, 31_000, dispersion=2).p_value[0]
+    assert table.method.tolist() == [
+        "exact conditional test",
+        "exact conditional test on counts/dispersion (dispersion 2.00)",
+    ]
+
+
 def test_dispersion_agrees_with_quasi_poisson_z_test_for_large_counts():
     c1, n1, c2, n2, phi = 12_400, 11_900_000, 720, 630_000, 2.2
     row = compare_rates(c1, n1, c2, n2, dispersion=phi).iloc[0]

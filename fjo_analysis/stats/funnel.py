@@ -195,7 +195,7 @@ def compare_with_reference(
     :func:`funnel_overdispersion` (e.g. ``tau2=od.tau2`` for the additive version).
     """
     observed = np.atleast_1d(np.asarray(observed, dtype=float))
-    expected = np.broadcast_to(np.asarray(expected, dtype=float), observed.shape)
+    expected = np.array(np.broadcast_to(np.asarray(expected, dtype=float), observed.shape))
     out: dict[str, object] = {"expected": expected}
     verdicts: dict[str, object] = {}
     for i, level in enumerate(levels):

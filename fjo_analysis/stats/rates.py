@@ -122,7 +122,7 @@ def rate_per_10k(count, population, confidence: float = 0.95, dispersion=1.0) ->
             "rate": count * scale,
             "rate_lower": low * scale,
             "rate_upper": high * scale,
-            "ci_method": np.broadcast_to(method, count.shape),
+            "ci_method": np.array(np.broadcast_to(method, count.shape)),
         }
     )
 
