@@ -144,6 +144,11 @@ def test_compare_with_reference_columns_and_wording():
     assert adjusted.method[0].startswith("funnel limits, additive over-dispersion")
 
 
+def test_no_expected_count_gives_no_verdict():
+    table = compare_with_reference([3, 4], [0.0, 5.0])
+    assert table.comparison.isna().tolist() == [True, False]
+
+
 def test_too_few_areas_or_unknown_scale():
     od = funnel_overdispersion([5], [4])
     assert od.n_areas == 1 and np.isnan(od.phi)

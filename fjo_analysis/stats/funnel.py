@@ -191,8 +191,9 @@ def compare_with_reference(
     ``expected`` is the reference rate times the area's population. Columns:
     ``expected``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``, ``comparison``
     (95% limits) and ``comparison_998`` (99.8%): "higher", "lower" or "not significantly
-    different from"; ``method`` names the adjustment. Pass ``phi`` or ``tau2`` from
-    :func:`funnel_overdispersion` (e.g. ``tau2=od.tau2`` for the additive version).
+    different from" (missing where nothing is expected); ``method`` names the adjustment.
+    Pass ``phi`` or ``tau2`` from :func:`funnel_overdispersion` (e.g. ``tau2=od.tau2`` for
+    the additive version), estimated on the same ``scale``.
     """
     observed = np.atleast_1d(np.asarray(observed, dtype=float))
     expected = np.array(np.broadcast_to(np.asarray(expected, dtype=float), observed.shape))
@@ -206,7 +207,7 @@ def compare_with_reference(
         verdict = np.select(
             [observed > high, observed < low], [HIGHER, LOWER], NOT_SIGNIFICANT
         ).astype(object)
-        verdict[~np.isfinite(expected) | ~np.isfinite(observed)] = None
+        verdict[~(expected > 0) | ~np.isfinite(observed)] = None  # no population, no verdict
         verdicts["comparison" if i == 0 else f"comparison_{tag}"] = verdict
     out.update(verdicts)
     if float(tau2) > 0:
