@@ -1,10 +1,10 @@
-"""Rates, intervals and comparisons against independent computations."""
+"""Rates, intervals and the (superseded) comparison with a national rate, against
+independent computations."""
 
 import math
 
 import numpy as np
 import pytest
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
@@ -16,8 +16,6 @@ from fjo_analysis.stats.rates import (
     rate_per_10k,
     wilson_ci,
 )
-from fjo_analysis.stats.survival import kaplan_meier, quantile_time, survival_at
-from fjo_analysis.stats.trends import annual_trend
 
 
 @pytest.mark.parametrize("o", [1, 5, 9, 10, 57, 1240])
@@ -88,51 +86,3 @@ def test_funnel_comparison():
     # interval overlap is more conservative: 176's lower limit (15.1) is below 15.2
     assert rates.rate_lower[3] < 15.2
     assert out.overlap.tolist() == ["overlap", "higher", "lower", "overlap"]
-
-
-def test_poisson_trend_matches_statsmodels_fitted_directly():
-    years = np.arange(2015, 2021)
-    pop = np.array([1e5, 1.01e5, 1.02e5, 1.03e5, 1.04e5, 1.05e5])
-    counts = np.round(pop * 15e-4 * 1.05 ** (years - 2015)).astype(int)
-    trend = annual_trend(years, counts, pop)
-    fit = sm.GLM(
-        counts, sm.add_constant(years - 2015), family=sm.families.Poisson(), offset=np.log(pop)
-    ).fit()
-    assert trend.model == "Poisson GLM"
-    assert trend.annual_change_pct == pytest.approx((math.exp(fit.params[1]) - 1) * 100)
-    assert trend.annual_change_pct == pytest.approx(5.0, abs=0.3)
-    assert trend.direction == "rising" and trend.p_value < 0.05
-
-
-def test_overdispersed_counts_use_negative_binomial():
-    years = np.arange(2010, 2020)
-    counts = np.array([100, 160, 90, 170, 95, 180, 100, 175, 110, 190])
-    pop = np.full(10, 1e5)
-    trend = annual_trend(years, counts, pop)
-    assert trend.model == "negative binomial" and "over-dispersed" in trend.reason
-    fit = sm.NegativeBinomial(counts, sm.add_constant(years - 2010), offset=np.log(pop)).fit(
-        disp=0, method="bfgs", maxiter=2000
-    )
-    assert trend.annual_change_pct == pytest.approx((math.exp(fit.params[1]) - 1) * 100, rel=1e-3)
-
-
-@pytest.mark.parametrize("years,counts", [([2020], [5]), ([2019, 2020, 2021], [0, 0, 0])])
-def test_no_trend_from_one_year_or_no_cases(years, counts):
-    assert annual_trend(years, counts, np.full(len(years), 1e4)) is None
-
-
-def test_kaplan_meier_by_hand():
-    # times 2, 3+, 4, 4, 5+, 6 (+ = censored)
-    curve = kaplan_meier([2, 3, 4, 4, 5, 6], [1, 0, 1, 1, 0, 1])
-    # S(2) = 5/6; S(4) = 5/6 * (1 - 2/4) = 5/12; S(6) = 5/12 * (1 - 1/1) = 0
-    assert curve.time.tolist() == [0, 2, 4, 6]
-    assert curve.at_risk.tolist() == [6, 6, 4, 1]
-    assert curve.survival.tolist() == pytest.approx([1, 5 / 6, 5 / 12, 0])
-    assert survival_at(curve, 3.9) == pytest.approx(5 / 6)
-    assert quantile_time(curve, 0.5) == 4
-
-
-def test_kaplan_meier_all_open_and_empty():
-    curve = kaplan_meier([10, 20], [False, False])
-    assert survival_at(curve, 100) == 1 and math.isnan(quantile_time(curve, 0.5))
-    assert survival_at(kaplan_meier([], []), 5) == 1
