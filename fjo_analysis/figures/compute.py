@@ -19,7 +19,9 @@ from fjo_analysis.measures import (
     timeliness,
 )
 from fjo_analysis.measures.common import care_proceedings as care_rows
+from fjo_analysis.measures.common import child_years
 from fjo_analysis.measures.common import private_law as private_rows
+from fjo_analysis.stats.rates import dispersion_from_clusters
 
 #: Years pooled for the notice of first hearings (single years are small in most areas).
 NOTICE_YEARS = 5
@@ -66,7 +68,8 @@ def _with_area(tables: dict[str, list[pd.DataFrame]], name: str, code: str, t: p
 
 
 def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) -> dict:
-    """Every table of the store (true, unprotected counts) for every area."""
+    """Every table of the store (true, unprotected counts) for every area, and the sibling
+    dispersion of each rate's counts (``dispersion``)."""
     years = list(range(first_year, last_year + 1))
     cases = cases[cases["financial_year"].between(first_year, last_year)]
     data_from = first_year
@@ -109,12 +112,41 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(
             tables, "repeat_applications", code, private_law.repeats_by_year(rows, years, data_from)
         )
-    out = {}
+    out = {"dispersion": sibling_dispersion(care, private, years)}
     for name, parts in tables.items():
         frame = pd.concat(parts, ignore_index=True)
         frame = without_structural_zeros(frame, TABLES[name])
         out[name] = frame[["area_code", *[c for c in frame.columns if c != "area_code"]]]
     return out
+
+
+def sibling_dispersion(care: pd.DataFrame, private: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """How much sibling groups inflate the variance of each yearly count of children, for
+    England and Wales together: sum(m^2) / sum(m) over cases bringing m counted children
+    (:func:`~fjo_analysis.stats.rates.dispersion_from_clusters`). National, so it tells
+    nothing about any area; used for the intervals, tests and trends of every area."""
+    parts = []
+    s8 = private[private["application_type"] == private_law.S8_APPLICATION]
+    for table, rows, flag in (
+        ("care_children", care, None),
+        ("newborns", care, "newborn"),
+        ("s8_children", s8, None),
+    ):
+        children = child_years(rows)
+        if flag is not None:
+            children = children[children[flag].fillna(False).astype(bool)]
+        sizes = children.groupby(["financial_year", "case_id"], observed=True).size()
+        by_year = dispersion_from_clusters(sizes.to_numpy(), sizes.index.get_level_values(0))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "table": table,
+                    "financial_year": years,
+                    "dispersion": by_year.reindex(years, fill_value=1.0).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def without_structural_zeros(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fjo_analysis.areas import ENGLAND, WALES, area
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.figures.tables import TABLES, Table
-from fjo_analysis.stats.rates import compare_with_national, rate_per_10k, wilson_ci
+from fjo_analysis.stats.funnel import compare_with_reference, funnel_overdispersion
+from fjo_analysis.stats.rates import compare_rates, rate_per_10k, wilson_ci
 from fjo_analysis.stats.trends import annual_trend
 
 TREND_YEARS = 5
-VERDICTS = {"higher": "higher", "lower": "lower", "similar": "not significantly different from"}
+#: Counts of children (in sibling groups): their shares' intervals allow for clustering.
+CHILD_COUNTS = {"children", "newborns", "infants"}
 
 
 def comparator_of(code: str) -> str:
@@ -58,15 +59,33 @@ def _mark(values, suppressed: np.ndarray) -> list:
     return out
 
 
+def dispersion_for(out: pd.DataFrame, dispersion: pd.DataFrame, table: str) -> np.ndarray:
+    """Each row's sibling dispersion (1 where a table's counts are not of children in
+    sibling groups)."""
+    own = dispersion[dispersion["table"] == table].set_index("financial_year")["dispersion"]
+    if own.empty or "financial_year" not in out:
+        return np.ones(len(out))
+    return own.reindex(out["financial_year"].astype(int)).fillna(1.0).to_numpy()
+
+
 def derive_table(
-    published: pd.DataFrame, truth: pd.DataFrame, spec: Table, tables: dict, round_to: int
+    published: pd.DataFrame,
+    truth: pd.DataFrame,
+    spec: Table,
+    tables: dict,
+    round_to: int,
+    dispersion: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Add the table's rates, shares and estimates to its published counts."""
+    """Add the table's rates, shares and estimates to its published counts. Intervals of
+    rates allow for sibling groups (quasi-Poisson, with the national dispersion); shares
+    of children use the same figure as their design effect."""
     out = published.copy()
+    phi = dispersion_for(out, dispersion, spec.name)
+    children_phi = dispersion_for(out, dispersion, "care_children")
     for name, rate in spec.rates.items():
         counts = _numbers(out[rate.count])
         hidden = _suppressed(out[rate.count])
-        r = rate_per_10k(counts, out[rate.denominator].to_numpy(dtype=float))
+        r = rate_per_10k(counts, out[rate.denominator].to_numpy(dtype=float), dispersion=phi)
         out[name] = _mark(r["rate"].to_numpy(), hidden)
         if rate.interval:
             out[f"{name}_lower"] = _mark(r["rate_lower"].to_numpy(), hidden)
@@ -94,7 +113,8 @@ def derive_table(
             pct = np.where(denominator > 0, 100 * numerator / denominator, np.nan)
         out[name] = _mark(pct, hidden)
         if share.interval:
-            low, high = wilson_ci(np.nan_to_num(numerator), denominator)
+            deff = children_phi if share.numerator in CHILD_COUNTS else 1.0
+            low, high = wilson_ci(np.nan_to_num(numerator), denominator, design_effect=deff)
             stem = name.removesuffix("_pct")
             out[f"{stem}_lower"] = _mark(np.where(np.isnan(numerator), np.nan, 100 * low), hidden)
             out[f"{stem}_upper"] = _mark(np.where(np.isnan(numerator), np.nan, 100 * high), hidden)
@@ -109,50 +129,58 @@ def derive_table(
     return out
 
 
-def add_comparison(out: pd.DataFrame, spec: Table) -> pd.DataFrame:
-    """Each area's rate against its comparison area's, year by year: funnel limits for a
-    region within England; an exact conditional test of the two rates for England and
-    Wales (two observed rates, neither fixed). Suppressed where either count is."""
+def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> pd.DataFrame:
+    """Each area's rate against its comparison area's, year by year, from published counts
+    (suppressed where either count is):
+
+    * a region against England, which it is part of: funnel limits around England's rate,
+      widened for over-dispersion between regions (Spiegelhalter's additive random-effects
+      adjustment on the square-root scale, estimated each year from the regions' published
+      counts);
+    * England and Wales, two observed rates: the exact conditional test of the rate ratio,
+      with both counts scaled by the sibling dispersion, so the verdict is the same
+      whichever country's briefing reads it.
+    """
     rate = spec.rates[spec.comparison]
     count, denominator = rate.count, rate.denominator
     index = out.set_index(["area_code", "financial_year"])
     comparator = out["area_code"].map(comparator_of)
     other = index.reindex(pd.MultiIndex.from_arrays([comparator, out["financial_year"]]))
+    other = other.reset_index(drop=True)
     c1, p1 = _numbers(out[count]), out[denominator].to_numpy(dtype=float)
-    c2, p2 = _numbers(other[count].reset_index(drop=True)), other[denominator].to_numpy(dtype=float)
-    hidden = _suppressed(out[count]) | _suppressed(other[count].reset_index(drop=True))
-    verdicts = []
-    for i in range(len(out)):
-        if hidden[i] or np.isnan(c1[i]) or np.isnan(c2[i]):
-            verdicts.append(np.nan)
-        elif comparator.iloc[i] == ENGLAND and out["area_code"].iloc[i] != WALES:
-            rate2 = c2[i] / p2[i] * 1e4
-            verdict = compare_with_national([c1[i]], [p1[i]], rate2, [0], [0], 0, 0)
-            verdicts.append(VERDICTS[verdict["comparison"].iloc[0]])
-        else:
-            verdicts.append(_two_sample(c1[i], p1[i], c2[i], p2[i]))
+    c2, p2 = _numbers(other[count]), other[denominator].to_numpy(dtype=float)
+    hidden = _suppressed(out[count]) | _suppressed(other[count])
+    phi = dispersion_for(out, dispersion, spec.name)
+    verdicts = np.full(len(out), np.nan, dtype=object)
+    regional = (comparator == ENGLAND).to_numpy() & (out["area_code"] != WALES).to_numpy()
+    for year in out["financial_year"].unique():
+        rows = regional & (out["financial_year"] == year).to_numpy() & ~np.isnan(c1) & ~hidden
+        if not rows.any():
+            continue
+        expected = c2[rows] / p2[rows] * p1[rows]
+        spread = funnel_overdispersion(c1[rows], expected)
+        verdicts[rows] = compare_with_reference(c1[rows], expected, tau2=spread.tau2)[
+            "comparison"
+        ].to_numpy()
+    countries = ~regional & ~hidden & ~np.isnan(c1) & ~np.isnan(c2)
+    if countries.any():
+        test = compare_rates(
+            c1[countries], p1[countries], c2[countries], p2[countries], dispersion=phi[countries]
+        )
+        verdicts[countries] = test["comparison"].to_numpy()
     out = out.copy()
     out["comparator_code"] = comparator.to_numpy()
-    out["comparator_rate"] = _mark(_numbers(other[spec.comparison].reset_index(drop=True)), hidden)
-    out["comparison"] = _mark(np.array(verdicts, dtype=object), hidden)
+    out["comparator_rate"] = _mark(_numbers(other[spec.comparison]), hidden)
+    out["comparison"] = _mark(verdicts, hidden)
     return out
 
 
-def _two_sample(c1: float, p1: float, c2: float, p2: float) -> str:
-    """Exact conditional test of two Poisson rates: c1 given c1 + c2 is binomial with
-    p = p1 / (p1 + p2) when the rates are equal."""
-    n = int(c1 + c2)
-    if n == 0:
-        return VERDICTS["similar"]
-    test = stats.binomtest(int(c1), n, p1 / (p1 + p2))
-    if test.pvalue >= 0.05:
-        return VERDICTS["similar"]
-    return "higher" if c1 / p1 > c2 / p2 else "lower"
-
-
-def trends(published: dict[str, pd.DataFrame], last_year: int) -> pd.DataFrame:
+def trends(
+    published: dict[str, pd.DataFrame], last_year: int, dispersion: pd.DataFrame
+) -> pd.DataFrame:
     """The annual % change in each trend rate over the last five years, per area, from the
-    published counts; suppressed where any of those counts is."""
+    published counts (quasi-Poisson, allowing at least for the sibling dispersion);
+    suppressed where any of those counts is."""
     rows = []
     for name, spec in TABLES.items():
         if spec.trend is None or name not in published:
@@ -175,6 +203,7 @@ def trends(published: dict[str, pd.DataFrame], last_year: int) -> pd.DataFrame:
                     part["financial_year"],
                     _numbers(part[spec.trend]),
                     part[rate.denominator].to_numpy(dtype=float),
+                    dispersion=float(dispersion_for(part, dispersion, name).max()),
                 )
                 if fit is None:
                     row |= dict.fromkeys(columns, NOT_AVAILABLE)
@@ -185,6 +214,7 @@ def trends(published: dict[str, pd.DataFrame], last_year: int) -> pd.DataFrame:
                         "upper_pct": fit.upper_pct,
                         "p_value": fit.p_value,
                         "model": fit.model,
+                        "dispersion": fit.dispersion,
                     }
             rows.append(row)
     return pd.DataFrame(rows)

@@ -75,6 +75,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     cases, source = load(processed_dir)
     first, last = int(source["first_year"]), int(source["last_year"])
     truth = compute(cases, first, last, pd.Timestamp(source["extract_date"]))
+    dispersion = truth.pop("dispersion")
     computed = time.perf_counter()
     cells = cells_of(truth)
     relations = relations_of(cells)
@@ -83,10 +84,15 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     published = publish_counts(truth, cells, protection.suppressed, rules.round_to)
     for name, spec in TABLES.items():
         table = derive_table(
-            published[name], truth[name].reset_index(drop=True), spec, published, rules.round_to
+            published[name],
+            truth[name].reset_index(drop=True),
+            spec,
+            published,
+            rules.round_to,
+            dispersion,
         )
-        published[name] = add_comparison(table, spec) if spec.comparison else table
-    trend_table = trends(published, last)
+        published[name] = add_comparison(table, spec, dispersion) if spec.comparison else table
+    trend_table = trends(published, last, dispersion)
     manifest = {
         "settled_year": settled_year(truth["durations"], first),
         "rules": {"threshold": rules.threshold, "round_to": rules.round_to},
@@ -109,6 +115,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     for name, table in published.items():
         _write_json(staging / "tables" / f"{name}.json", table.to_dict(orient="records"))
     _write_json(staging / "trends.json", trend_table.to_dict(orient="records"))
+    _write_json(staging / "dispersion.json", dispersion.to_dict(orient="records"))
     tidy(published).to_csv(staging / "figures.csv", index=False)
     log = cells.assign(suppressed=protection.suppressed, reason=protection.reasons())
     log.loc[log["suppressed"], ["table", "area_code", "key", "column"]].to_csv(
