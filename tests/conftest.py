@@ -12,6 +12,8 @@ import pytest
 from fjo_analysis import settings
 from fjo_analysis.data.prepare import derive, prepare
 from fjo_analysis.data.synth import synthesise, write
+from fjo_analysis.disclosure import Rules
+from fjo_analysis.figures.store import build as build_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"seed": 7, "start_year": 2016, "end_year": 2019, "scale": 0.05}
@@ -60,10 +62,11 @@ def project_copy(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
-    """A small project: prepared small data, no briefings yet."""
+    """A small project: prepared small data and its statistics store, no briefings yet."""
     root = project_copy(tmp_path_factory.mktemp("project") / "root")
     config = settings.Settings(root=root, extract=small_extract_csv, suppress_below=10, round_to=0)
     prepare(small_extract_csv, config.processed_dir, synthetic=True)
+    build_store(config.processed_dir, config.stats_dir, Rules(10, 0))
     return config
 
 

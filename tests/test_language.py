@@ -24,7 +24,7 @@ def test_suppressed_values_read_plainly():
     text = language.rate_sentence(
         "2023/24", "[c]", "Rutland", "were subject to care proceedings", "[c]", "children"
     )
-    assert text == "In 2023/24, fewer than 10 children in Rutland were subject to care proceedings."
+    assert text == "In 2023/24, [c] children in Rutland were subject to care proceedings."
     assert language.percent("[c]") == "[c]" and language.interval("[c]", 3) == ""
     assert language.count(float("nan")) == "not available"
 
@@ -47,3 +47,31 @@ def test_trend_sentences():
         "(an average change of 0.4% a year, 95% CI -0.6% to 1.4%)."
     )
     assert "too few years" in language.trend_sentence(None, "the rate")
+
+
+def test_comparison_words_never_say_similar():
+    text = language.compared(14.8, 14.7, "not significantly different from", "Wales")
+    assert text == "not significantly different from Wales (14.7)"
+    assert "suppressed" in language.compared("[c]", 14.7, "[c]", "Wales")
+    assert "suppressed" in language.compared(14.8, "[c]", "[c]", "Wales")
+
+
+def test_a_suppressed_trend_is_not_described():
+    text = language.trend_sentence("[c]", "the rate")
+    assert "suppressed" in text and "%" not in text
+
+
+def test_regions_sentence_counts_each_verdict():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "area_code": ["E92000001", "E12000001", "E12000002", "E12000003", "W92000004"],
+            "comparison": ["[x]", "higher", "[c]", "not significantly different from", "lower"],
+        }
+    )
+    assert language.regions_sentence(table, "rate", "2024/25") == (
+        "In 2024/25, the rate was higher than England's in 1 of the 3 English regions, lower "
+        "in 0 and not significantly different in 1; 1 could not be compared because a count "
+        "is suppressed."
+    )

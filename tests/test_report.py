@@ -10,9 +10,9 @@ from fjo_analysis.engine import run_cell, shell
 def run(project):
     ip = shell()
     ip.run_cell(
+        f"import pandas as pd\n"
         f"from fjo_analysis.report import Briefing\n"
-        f"from fjo_analysis.measures import outcomes\n"
-        f"b = Briefing('W92000004', 'outcomes', {str(project.processed_dir)!r})"
+        f"b = Briefing('W92000004', 'outcomes', {str(project.stats_dir)!r})"
     )
 
     def cell(source):
@@ -40,29 +40,53 @@ def test_a_small_count_in_text_is_refused(run):
     assert failed and errors[0].ename == "DisclosureError" and "4 children" in errors[0].evalue
 
 
-def test_an_unprotected_table_is_refused(run):
-    failed, _, errors = run("b.table(outcomes.by_year(b.cases, b.area.code), 'Orders', ['year'])")
-    assert failed and "has not been through Briefing.protect" in errors[0].evalue
+def test_a_table_not_from_the_store_is_refused(run):
+    failed, _, errors = run(
+        "b.table(pd.DataFrame({'year': ['2019/20'], 'children': [3]}), 'Orders', ['year'])"
+    )
+    assert failed and "does not come from the statistics store" in errors[0].evalue
+
+
+def test_a_store_built_with_other_rules_is_refused(project):
+    from fjo_analysis.disclosure import DisclosureError
+    from fjo_analysis.report import Briefing
+
+    with pytest.raises(DisclosureError, match="threshold 10.*uses 20"):
+        Briefing("W92000004", "outcomes", project.stats_dir, suppress_below=20)
 
 
 def test_a_figure_needs_alt_text(run):
     failed, _, errors = run(
         "from fjo_analysis.charts import Chart\n"
-        "t = b.protect(outcomes.by_year(b.cases, b.area.code), 'orders')\n"
+        "t = b.figures('final_orders')\n"
         "b.figure(Chart('<svg/>', ''), caption='Orders', data=t, columns=['year'])"
     )
     assert failed and "has no alt text" in errors[0].evalue
 
 
-def test_a_protected_table_records_its_log_and_markers(run):
+def test_a_store_table_records_its_log_and_markers(run):
     failed, parts, _ = run(
-        "t = b.protect(outcomes.by_year(b.cases, b.area.code), 'orders')\n"
+        "t = b.figures('final_orders')\n"
         "b.table(t, 'Orders', ['year', 'final_order', 'children', 'share_pct'])"
     )
     assert not failed
     log, table = parts
-    assert log["kind"] == "disclosure" and log["rules"]["threshold"] == 10
+    assert log["kind"] == "disclosure" and log["table"] == "final_orders:W92000004"
     assert table["columns"][2]["label"] == "Children (number)"
     suppressed = [r for r in table["rows"] if r[2] == "[c]"]
-    assert suppressed and len(suppressed) <= len(log["entries"])
+    assert suppressed and len(suppressed) == len(log["entries"])
+    assert all("reason" not in e and "value" not in e for e in log["entries"])
     assert any("[c] marks" in n for n in table["notes"])
+
+
+def test_areas_order_suppressed_rows_last_by_name(run):
+    failed, parts, errors = run("t = b.areas('newborns', b.last_year, rank_by='rate')")
+    assert not failed, errors
+    failed, _, _ = run(
+        "shown = [v for v in t['rate'] if v != '[c]']\n"
+        "assert shown == sorted(shown, reverse=True)\n"
+        "hidden = t[t['rate'] == '[c]']['area'].tolist()\n"
+        "assert hidden == sorted(hidden) and t['area'].tolist()[len(shown):] == hidden\n"
+        "assert t.loc[t['area'] == 'England', 'comparison'].iloc[0] == '[x]'"
+    )
+    assert not failed

@@ -10,7 +10,8 @@ the true counts. The relations a reader could use:
 * breakdowns: age bands (and final orders, with "no final order yet") add up to the
   year's children; applicants to the year's private-law cases;
 * identities between tables: infants = children aged under 1;
-* order: children returned within 1 year <= within 3 years <= ...
+* order: mothers followed up for 3 years <= for 1 year; returned within a time <=
+  followed up for it.
 
 Where a relation holds only nearly for the true counts (a child who moved counts once in
 England but in two regions), its constant is the true difference: the reader is assumed
@@ -132,7 +133,9 @@ class _Builder:
             cell.append(ids)
             coef.append(coefs)
             total = float(np.dot(coefs, value[ids]))
-            constant.append(max(total, 0.0) if is_upper else total)
+            if is_upper and total > 1e-9:
+                raise ValueError(f"relation {r} does not hold for the true counts")
+            constant.append(0.0 if is_upper else total)
             upper.append(is_upper)
         if not row:
             empty = np.array([], dtype=np.int64)
@@ -195,10 +198,15 @@ def relations_of(cells: pd.DataFrame) -> Relations:
         ],
         [1.0, -1.0],
     )
-    # order: returned within a shorter time <= within a longer one
-    returned = cells[(cells["table"] == "time_to_return") & (cells["column"] == "mothers_returned")]
-    for _, group in returned.groupby("area_code", sort=False):
-        ids = group.sort_values("key", key=lambda k: k.astype(int))["id"].to_numpy()
-        for shorter, longer in zip(ids[:-1], ids[1:], strict=True):
-            b.rows.append((np.array([shorter, longer]), np.array([1.0, -1.0]), True))
+    # order: mothers followed up for longer are a subset of those followed for less, and
+    # those who returned within a time are a subset of those followed up for it
+    ttr = cells[cells["table"] == "time_to_return"]
+    for _, group in ttr.groupby("area_code", sort=False):
+        group = group.assign(years=group["key"].astype(int)).sort_values("years")
+        followed = group[group["column"] == "mothers_followed"]["id"].to_numpy()
+        returned = group[group["column"] == "mothers_returned"]["id"].to_numpy()
+        for longer, shorter in zip(followed[1:], followed[:-1], strict=True):
+            b.rows.append((np.array([longer, shorter]), np.array([1.0, -1.0]), True))
+        for back, out_of in zip(returned, followed, strict=True):
+            b.rows.append((np.array([back, out_of]), np.array([1.0, -1.0]), True))
     return b.build()

@@ -78,21 +78,24 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
         narrow = targets[(hi - lo) < rules.threshold]  # NaN (not rechecked) compares False
         if len(narrow) == 0:
             return Protection(suppressed, primary, rounds)
-        added, touched = [], set()
+        added, touched, stuck = [], set(), []
         for target in narrow:
             rows = by_cell[target].indices
             if touched.intersection(rows.tolist()):
                 continue  # a cell suppressed this round may already protect it
             partner = _partner(target, rows, matrix, by_cell, value, suppressed | hidden)
             if partner is None:
-                where = cells.iloc[target]
-                raise DisclosureError(
-                    f"cannot protect {where['table']} {where['area_code']} {where['key']} "
-                    f"{where['column']}: every related cell is already unpublished"
-                )
+                stuck.append(target)  # solved again next round, with this round's additions
+                continue
             suppressed[partner] = True
             added.append(partner)
             touched.update(by_cell[partner].indices.tolist())
+        if not added:
+            where = cells.iloc[stuck[0]]
+            raise DisclosureError(
+                f"cannot protect {where['table']} {where['area_code']} {where['key']} "
+                f"{where['column']}: every related cell is already unpublished"
+            )
         recheck = np.asarray(added + narrow.tolist())
 
 

@@ -2,17 +2,21 @@
 
 Given the relations between cells (:mod:`fjo_analysis.disclosure.cells`) and what is
 published (a value, or an interval when counts are rounded), the smallest and largest
-value each unpublished cell can take are found by linear programming (HiGHS through
-``scipy.optimize.linprog``), component by component, as tau-ARGUS's audit does. Counts
+value each unpublished cell can take are found by linear programming (HiGHS, one model
+per component re-solved warm for each cell), as tau-ARGUS's audit does. Counts
 are non-negative. The LP relaxation gives the outer bounds; the relations here (sums of
 one table over a hierarchy or a breakdown) have integer vertices, so it is exact for them.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from functools import cache
+
+import highspy
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from fjo_analysis.disclosure.cells import Relations
@@ -57,45 +61,86 @@ def feasible_ranges(
     near = None
     if only_near is not None:
         near = set(label[position[only_near[free[only_near]]]].tolist())
+    by_component: dict[int, list[int]] = {}
     for k, target in enumerate(targets):
-        if near is not None and free[target] and label[position[target]] not in near:
-            lo_out[k] = hi_out[k] = np.nan
-            continue
         if not free[target]:
             lo_out[k] = hi_out[k] = low[target]
             continue
         component = label[position[target]]
+        if near is not None and component not in near:
+            lo_out[k] = hi_out[k] = np.nan
+            continue
+        by_component.setdefault(component, []).append(k)
+    for component, ks in by_component.items():
         variables = np.flatnonzero(label == component)
         rows = np.flatnonzero(row_label == component)
+        local = np.searchsorted(variables, position[targets[ks]])
         if len(rows) == 0:
-            lo_out[k], hi_out[k] = low[target], high[target]
+            lo_out[ks], hi_out[ks] = low[targets[ks]], high[targets[ks]]
             continue
-        lo_out[k], hi_out[k] = _solve(
+        lo_out[ks], hi_out[ks] = _solve_many(
             varying[rows][:, variables],
             rhs[rows],
             relations.upper[rows],
             low[free_ids[variables]],
             high[free_ids[variables]],
-            int(np.flatnonzero(variables == position[target])[0]),
+            local,
         )
     return lo_out, hi_out
 
 
-def _solve(a, b, upper, low, high, target) -> tuple[float, float]:
-    eq, ub = ~upper, upper
-    bounds = list(zip(low, np.where(np.isinf(high), None, high), strict=True))
-    kwargs = {
-        "A_eq": a[eq] if eq.any() else None,
-        "b_eq": b[eq] if eq.any() else None,
-        "A_ub": a[ub] if ub.any() else None,
-        "b_ub": b[ub] if ub.any() else None,
-        "bounds": bounds,
-        "method": "highs",
-    }
-    c = np.zeros(a.shape[1])
-    c[target] = 1.0
-    smallest = linprog(c, **kwargs)
-    largest = linprog(-c, **kwargs)
-    lo = smallest.fun if smallest.status == 0 else low[target]
-    hi = -largest.fun if largest.status == 0 else np.inf
-    return float(lo), float(hi)
+@cache
+def _solver() -> highspy.Highs:
+    """One HiGHS instance per process, quiet (its constructor prints a banner to the C
+    stdout, which is pointed at /dev/null while it runs)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            solver = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("presolve", "off")
+    return solver
+
+
+def _solve_many(a, b, upper, low, high, targets) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max of each target variable over one component: one HiGHS model, re-solved
+    with a new objective per target (warm-started from the previous basis)."""
+    model = highspy.HighsLp()
+    n = a.shape[1]
+    model.num_col_ = n
+    model.num_row_ = a.shape[0]
+    model.col_cost_ = np.zeros(n)
+    model.col_lower_ = np.asarray(low, dtype=float)
+    model.col_upper_ = np.where(np.isinf(high), highspy.kHighsInf, high).astype(float)
+    model.row_lower_ = np.where(upper, -highspy.kHighsInf, b).astype(float)
+    model.row_upper_ = np.asarray(b, dtype=float)
+    matrix = sp.csc_matrix(a)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = matrix.indptr
+    model.a_matrix_.index_ = matrix.indices
+    model.a_matrix_.value_ = matrix.data
+    solver = _solver()
+    solver.passModel(model)
+    lo, hi = np.zeros(len(targets)), np.full(len(targets), np.inf)
+    previous = None
+    for k, target in enumerate(targets):
+        if previous is not None:
+            solver.changeColCost(previous, 0.0)
+        solver.changeColCost(int(target), 1.0)
+        previous = int(target)
+        for sense, out in ((highspy.ObjSense.kMinimize, lo), (highspy.ObjSense.kMaximize, hi)):
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            status = solver.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                out[k] = solver.getInfo().objective_function_value
+            elif sense == highspy.ObjSense.kMinimize:
+                out[k] = low[target]
+            else:
+                out[k] = np.inf
+    return lo, hi

@@ -163,5 +163,6 @@ def without_structural_zeros(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
     empty = totals[totals == 0].index
     if len(empty) == 0:
         return frame
+    empty = pd.MultiIndex.from_frame(empty.to_frame(index=False))
     drop = pd.MultiIndex.from_frame(frame[keys]).isin(empty)
     return frame[~drop].reset_index(drop=True)

@@ -170,7 +170,9 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
         verdicts[countries] = test["comparison"].to_numpy()
     out = out.copy()
     out["comparator_code"] = comparator.to_numpy()
-    out["comparator_rate"] = _mark(_numbers(other[spec.comparison]), hidden)
+    out["comparator_rate"] = _mark(
+        _numbers(other[spec.comparison]), _suppressed(other[spec.comparison])
+    )
     out["comparison"] = _mark(verdicts, hidden)
     return out
 

@@ -33,10 +33,12 @@ def by_year(rows: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 def notice_of_first_hearing(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
     """Children with a recorded notice period by group and notice band, over the years
-    ``first_year`` to ``last_year`` together (single years are too small in most areas)."""
+    ``first_year`` to ``last_year`` together (single years are too small in most areas);
+    each child once, by their earliest case with a recorded notice."""
     care = care_proceedings(rows)
     care = care[care["financial_year"].between(first_year, last_year)]
     care = care[care["first_hearing_notice_days"].notna() & care["newborn"].notna()]
+    care = care.sort_values(["issue_date", "case_id"], kind="stable").drop_duplicates("child_id")
     days = care["first_hearing_notice_days"].astype(float).to_numpy()
     newborn = care["newborn"].astype(bool).to_numpy()
     out = []

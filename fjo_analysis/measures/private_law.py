@@ -52,10 +52,14 @@ def repeat_flags(rows: pd.DataFrame) -> pd.DataFrame:
     day = private["issue_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     order = np.lexsort((case, day, child))
     child_o, day_o = child[order], day[order]
-    same_child = np.r_[False, child_o[1:] == child_o[:-1]]
-    gap = np.r_[0, np.diff(day_o)]
+    # the previous *distinct* issue day of the same child (cases on one day are one event)
+    new_day = np.r_[True, (child_o[1:] != child_o[:-1]) | (day_o[1:] != day_o[:-1])]
+    day_start = np.maximum.accumulate(np.where(new_day, np.arange(len(day_o)), 0))
+    before = np.maximum(day_start - 1, 0)
+    has_previous = (day_start > 0) & (child_o[before] == child_o)
+    gap = day_o - day_o[before]
     repeat = np.empty(len(order), dtype=bool)
-    repeat[order] = same_child & (gap > 0) & (gap <= REPEAT_WINDOW_DAYS)
+    repeat[order] = has_previous & (gap <= REPEAT_WINDOW_DAYS)
     flags = private[["case_id", "financial_year", "country", "region_code"]].assign(repeat=repeat)
     keys = ["case_id", "financial_year", "country", "region_code"]
     return flags.groupby(keys, observed=True, sort=False)["repeat"].any().reset_index()

@@ -75,20 +75,24 @@ def mothers_by_year(per_case: pd.DataFrame, years: list[int], data_from: int) ->
 
 
 def time_to_return(per_case: pd.DataFrame, extract_date: pd.Timestamp) -> pd.DataFrame:
-    """Mothers followed up for 1, 3, 5 and 7 years after their first case, how many had
-    returned by then, and the Kaplan-Meier estimate of the share returned."""
+    """For 1, 3, 5 and 7 years after mothers' first case: the mothers whose first case was
+    at least that long before the extract date (followed up), how many of those returned
+    within it (one population for both), and the Kaplan-Meier estimate of the share
+    returned, which uses every mother."""
     first = per_case[per_case["first"]].drop_duplicates("mother_id")
     returned = first["next_issue"].notna().to_numpy()
     end = first["next_issue"].fillna(pd.Timestamp(extract_date))
     years = ((end - first["issue_date"]).dt.days / 365.25).to_numpy()
+    available = ((pd.Timestamp(extract_date) - first["issue_date"]).dt.days / 365.25).to_numpy()
     curve = kaplan_meier(years, returned)
     rows = []
     for horizon in YEARS_TO_RETURN:
-        back = returned & (years <= horizon)
+        followed = available >= horizon
+        back = followed & returned & (years <= horizon)
         rows.append(
             {
                 "within_years": horizon,
-                "mothers_followed": int((years >= horizon).sum() + back.sum()),
+                "mothers_followed": int(followed.sum()),
                 "mothers_returned": int(back.sum()),
                 "returned_pct": 100 * (1 - survival_at(curve, horizon)),
             }
