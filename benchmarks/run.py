@@ -39,8 +39,6 @@ CHROMIUM_ARGS = [
 FLOOR_IMPORTS = """\
 from fjo_analysis import charts
 from fjo_analysis import language as say
-from fjo_analysis.measures import care_proceedings, infants, outcomes
-from fjo_analysis.measures import private_law, recurrence, timeliness
 from fjo_analysis.report import Briefing
 """
 BRIEFINGS, CORES = 66, 2
@@ -119,8 +117,8 @@ def naive_per_briefing(work: Path, runs: int) -> float:
                 "area",
                 AREA_CODE,
                 "-p",
-                "data_dir",
-                "data/processed",
+                "stats_dir",
+                "build/stats",
                 "--no-progress-bar",
                 "--cwd",
                 str(ROOT),
@@ -157,6 +155,7 @@ def data_figures(rows: int, work: Path) -> dict:
         [str(BIN / "fjo"), "data", "synth", "--scale", f"{scale:.4f}", "--out", str(extract)], env
     )
     prep_s, prep_gb = peak([str(BIN / "fjo"), "data", "prepare", "--source", str(extract)], env)
+    stats_s, stats_gb = peak([str(BIN / "fjo"), "stats"], env)
     actual = json.loads((work / "data" / "processed" / "manifest.json").read_text())["rows"]
     return {
         "rows": actual,
@@ -164,6 +163,8 @@ def data_figures(rows: int, work: Path) -> dict:
         "synth_peak_gb": synth_gb,
         "prepare_s": prep_s,
         "prepare_peak_gb": prep_gb,
+        "stats_s": stats_s,
+        "stats_peak_gb": stats_gb,
     }
 
 
@@ -174,6 +175,7 @@ def main() -> None:
     runs = 2 if args.quick else 5
     os.chdir(ROOT)
     subprocess.run(["make", "-s", "data"], check=True)
+    fjo = str(BIN / "fjo")
     results: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
@@ -191,7 +193,9 @@ def main() -> None:
         shutil.rmtree(ROOT / "reports", ignore_errors=True)
         (ROOT / "reports").mkdir()
         subprocess.run(["git", "checkout", "--", "reports/README.md"], cwd=ROOT, check=False)
+        results["stats_s"], results["stats_peak_gb"] = peak([fjo, "stats"], {})
         results["suite_s"] = make("-j2", "reports")
+        results["audit_s"] = timed([fjo, "audit", "reports"])
         results["noop_rebuild_s"] = statistics.median(make("reports") for _ in range(runs))
         (ROOT / "params" / f"{AREA}.yaml").touch()
         results["touch_params_rebuild_s"] = make("-j2", "reports")
@@ -213,7 +217,7 @@ def main() -> None:
                 continue
             figures = data_figures(rows, work / label)
             results[f"rows_{label}"] = figures["rows"]
-            for step in ("synth", "prepare"):
+            for step in ("synth", "prepare", "stats"):
                 results[f"{step}_{label}_s"] = figures[f"{step}_s"]
                 results[f"{step}_{label}_peak_gb"] = figures[f"{step}_peak_gb"]
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -139,7 +139,11 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
         staged[log_path].write_text(
             json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
-        leaks = [leak for fmt in FORMATS for leak in check_file(staged[targets[fmt]], log)]
+        leaks = [
+            leak
+            for fmt in FORMATS
+            for leak in check_file(staged[targets[fmt]], rules.threshold, log)
+        ]
         if leaks:
             raise BriefingError(
                 f"{area_slug}/{topic}: refused to publish, disclosure check "

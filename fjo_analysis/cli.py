@@ -94,7 +94,7 @@ def _refuse(findings: list, what: str) -> None:
 def _check(args: argparse.Namespace) -> None:
     from fjo_analysis.check import check, outputs
 
-    leaks = check(args.paths)
+    leaks = check(args.paths, settings.load().suppress_below)
     for leak in leaks:
         print(leak, file=sys.stderr)
     if leaks:

@@ -27,7 +27,7 @@ def _run(*paths):
 
 
 def test_published_suite_is_clean(suite):
-    assert check([suite.reports_dir]) == []
+    assert check([suite.reports_dir], 10) == []
     result = _run(suite.reports_dir)
     assert result.returncode == 0 and "no disclosive figures" in result.stdout
 
@@ -41,7 +41,7 @@ def test_leak_in_html_table_cell(suite, tmp_path):
     leaked = html[:start] + "7" + html[html.index("</td>", start) :]
     page.write_text(leaked)
     shutil.copy(suite.reports_dir / "wales" / "infants.disclosure.json", tmp_path)
-    leaks = check([page])
+    leaks = check([page], 10)
     assert any("'7' is under 10" in str(leak) for leak in leaks)
     assert _run(page).returncode != 0
 
@@ -52,7 +52,7 @@ def test_leak_in_html_text_and_alt_text(tmp_path):
         '<html><body><p>There were 4 newborns.</p><img alt="a bar of 3 mothers"></body></html>'
     )
     _log(page)
-    found = [str(leak) for leak in check([page])]
+    found = [str(leak) for leak in check([page], 10)]
     assert any("4 newborns" in f for f in found) and any("3 mothers" in f for f in found)
 
 
@@ -75,7 +75,7 @@ def test_log_driven_check_finds_a_suppressed_cell_shown(suite, tmp_path):
         }
     ]
     (tmp_path / "outcomes.disclosure.json").write_text(json.dumps(log))
-    assert any("the log suppressed share_pct" in str(leak) for leak in check([page]))
+    assert any("the log suppressed share_pct" in str(leak) for leak in check([page], 10))
 
 
 def test_leak_in_pdf_text(tmp_path):
@@ -86,7 +86,9 @@ def test_leak_in_pdf_text(tmp_path):
         )
     )
     _log(pdf)
-    assert [leak.what for leak in check([pdf])] == ["text '6 children' publishes a count under 10"]
+    assert [leak.what for leak in check([pdf], 10)] == [
+        "text '6 children' publishes a count under 10"
+    ]
 
 
 def test_leak_in_spreadsheet(tmp_path):
@@ -100,14 +102,14 @@ def test_leak_in_spreadsheet(tmp_path):
     path = tmp_path / "x.xlsx"
     book.save(path)
     _log(path)
-    leaks = check([path])
+    leaks = check([path], 10)
     assert len(leaks) == 1 and "row 2" in leaks[0].where and "'4'" in leaks[0].what
 
 
 def test_output_without_its_log_is_refused(tmp_path):
     page = tmp_path / "y.html"
     page.write_text("<html></html>")
-    assert [leak.what for leak in check([page])] == ["missing: cannot tell what was protected"]
+    assert [leak.what for leak in check([page], 10)] == ["missing: cannot tell what was protected"]
 
 
 @pytest.mark.parametrize("threshold,expected", [(5, 0), (10, 1)])
@@ -115,4 +117,4 @@ def test_threshold_comes_from_the_log(tmp_path, threshold, expected):
     page = tmp_path / "z.html"
     page.write_text("<p>7 children</p>")
     _log(page, threshold)
-    assert len(check([page])) == expected
+    assert len(check([page], 10)) == expected

@@ -33,6 +33,26 @@ from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.measures.timeliness import SETTLED_OPEN_SHARE
 
 MANIFEST = "manifest.json"
+#: The processed columns the measures read (loading fewer is faster and smaller).
+COLUMNS = [
+    "case_id",
+    "child_id",
+    "mother_id",
+    "law_type",
+    "application_type",
+    "applicant_type",
+    "issue_date",
+    "financial_year",
+    "country",
+    "region_code",
+    "newborn",
+    "infant",
+    "age_band",
+    "first_hearing_notice_days",
+    "final_order",
+    "is_open",
+    "duration_weeks",
+]
 
 
 def publish_counts(
@@ -72,7 +92,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     from fjo_analysis.data.prepare import load
 
     start = time.perf_counter()
-    cases, source = load(processed_dir)
+    cases, source = load(processed_dir, COLUMNS)
     first, last = int(source["first_year"]), int(source["last_year"])
     truth = compute(cases, first, last, pd.Timestamp(source["extract_date"]))
     dispersion = truth.pop("dispersion")

@@ -1,0 +1,67 @@
+"""Stores built from awkward extracts: small scale, a single newborn, empty years, rounding.
+
+Each builds the statistics store from a synthetic extract of that shape and audits it:
+no published count under the threshold, no suppressed or small hidden count narrowed
+below the threshold, no derived figure on a suppressed count.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fjo_analysis.data.prepare import prepare
+from fjo_analysis.data.synth import synthesise, write
+from fjo_analysis.disclosure import MARK, Rules
+from fjo_analysis.disclosure.audit import audit_store
+from fjo_analysis.figures.store import Store, build
+
+
+def _store(frame: pd.DataFrame, tmp_path, rules: Rules):
+    extract = tmp_path / "extract.parquet"
+    write(frame, extract)
+    prepare(extract, tmp_path / "processed", synthetic=True)
+    build(tmp_path / "processed", tmp_path / "stats", rules)
+    return tmp_path / "stats"
+
+
+def _tiny():
+    return synthesise(seed=3, start_year=2015, end_year=2019, scale=0.003)
+
+
+def _one_newborn():
+    frame = synthesise(seed=5, start_year=2016, end_year=2019, scale=0.02)
+    age = (frame["issue_date"] - frame["child_birth_date"]).dt.days
+    newborn = age < 7
+    keep = frame.index[newborn][:1]
+    return frame[~newborn | frame.index.isin(keep)].reset_index(drop=True)
+
+
+def _empty_years():
+    frame = synthesise(seed=9, start_year=2014, end_year=2019, scale=0.02)
+    fy = frame["issue_date"].dt.year - (frame["issue_date"].dt.month < 4)
+    return frame[~fy.isin([2015, 2016])].reset_index(drop=True)
+
+
+SHAPES = {
+    "scale 0.003": (_tiny, Rules()),
+    "a single newborn": (_one_newborn, Rules()),
+    "zero cases in two years": (_empty_years, Rules()),
+    "threshold 5, rounded to 5": (
+        lambda: synthesise(seed=11, start_year=2016, end_year=2019, scale=0.02),
+        Rules(threshold=5, round_to=5),
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", SHAPES)
+def test_awkward_extracts_build_a_safe_store(shape, tmp_path):
+    make, rules = SHAPES[shape]
+    stats = _store(make(), tmp_path, rules)
+    findings, checked = audit_store(stats, rules)
+    assert findings == [], findings[:5]
+    assert checked["suppressed"] > 0
+    newborns = Store(stats).table("newborns")
+    if shape == "a single newborn":
+        assert (newborns["newborns"] == MARK).all()
