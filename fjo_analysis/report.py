@@ -40,6 +40,10 @@ COLUMNS = {
     "cases": ("Cases (number)", "count"),
     "open_cases": ("Cases still open (number)", "count"),
     "within_26_weeks": ("Cases concluded within 26 weeks (number)", "count"),
+    "disposals": ("Cases concluded (number)", "count"),
+    "disposals_within_26_weeks": ("Concluded within 26 weeks (number)", "count"),
+    "disposals_within_26_weeks_pct": ("Concluded within 26 weeks (%)", "pct"),
+    "disposal_median_weeks": ("Median weeks to final order", "weeks"),
     "open": ("Children in open cases (number)", "count"),
     "mothers": ("Mothers (number)", "count"),
     "with_earlier_proceedings": ("Mothers with earlier proceedings (number)", "count"),
@@ -74,6 +78,13 @@ COLUMNS = {
     "repeat_lower": ("Lower 95% limit (%)", "pct"),
     "repeat_upper": ("Upper 95% limit (%)", "pct"),
     "comparison": ("Compared with England (95% level)", "text"),
+    "years": ("Years", "text"),
+    "annual_change_pct": ("Average change a year (%)", "pct"),
+    "lower_pct": ("Lower 95% limit (%)", "pct"),
+    "upper_pct": ("Upper 95% limit (%)", "pct"),
+    "p_value": ("p-value", "p"),
+    "model": ("Model", "text"),
+    "dispersion": ("Dispersion (scale)", "rate"),
 }
 
 
@@ -162,6 +173,28 @@ class Briefing:
             int(row["first_year"]),
             int(row["last_year"]),
         )
+
+    def trend_table(self, table: str) -> pd.DataFrame:
+        """The trend model's estimate for this area and its comparison area, as a table:
+        annual % change with its 95% interval, p-value, model and dispersion."""
+        trends = self.store.trends()
+        codes = [self.area.code, self.comparator.code]
+        rows = trends[(trends["table"] == table) & trends["area_code"].isin(codes)].copy()
+        rows["order"] = rows["area_code"].map(codes.index)
+        rows = rows.sort_values("order").drop(columns="order").reset_index(drop=True)
+        rows.insert(0, "area", [area(c).name for c in rows["area_code"]])
+        rows.insert(
+            1,
+            "years",
+            [
+                f"{financial_year_label(int(a))} to {financial_year_label(int(b))}"
+                for a, b in zip(rows["first_year"], rows["last_year"], strict=True)
+            ],
+        )
+        rows.attrs["disclosure"] = disclosure.Spec(())
+        rows.attrs["protected"] = self.rules
+        rows.attrs["table_name"] = f"trend:{table}"
+        return rows
 
     def _published(
         self, frame: pd.DataFrame, table: str, code: str, keys: list[str] | None = None

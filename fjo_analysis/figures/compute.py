@@ -100,6 +100,7 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         t = infants.notice_of_first_hearing(rows, notice_from, last_year).assign(period=period)
         _with_area(tables, "first_hearing_notice", code, t)
         _with_area(tables, "durations", code, timeliness.by_year(rows, years))
+        _with_area(tables, "disposals", code, timeliness.disposals_by_year(rows, years))
         _with_area(tables, "final_orders", code, outcomes.orders_by_year(rows, years))
     for code, rows in areas_of(mothers):
         _with_area(tables, "mothers", code, recurrence.mothers_by_year(rows, years, data_from))

@@ -51,6 +51,7 @@ COLUMNS = [
     "first_hearing_notice_days",
     "final_order",
     "is_open",
+    "close_date",
     "duration_weeks",
 ]
 

@@ -115,6 +115,19 @@ TABLES = {
             },
         ),
         Table(
+            "disposals",
+            "Care proceedings concluded by year of final order",
+            ("financial_year",),
+            ("disposals", "disposals_within_26_weeks"),
+            hidden={"disposals_beyond_26_weeks": ("disposals", "disposals_within_26_weeks")},
+            shares={
+                "disposals_within_26_weeks_pct": Share(
+                    "disposals_within_26_weeks", "disposals", interval=False
+                )
+            },
+            estimates={"disposal_median_weeks": ("disposals",)},
+        ),
+        Table(
             "final_orders",
             "Final orders (or none yet) for children by year of issue",
             ("financial_year", "final_order"),

@@ -144,4 +144,6 @@ def format_cell(value, kind: str) -> str:
         return str(value)
     if kind == "count":
         return f"{int(value):,}"
+    if kind == "p":
+        return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
     return f"{float(value):,.1f}"

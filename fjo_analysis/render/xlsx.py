@@ -33,6 +33,8 @@ def _cell(value, kind):
         return "[x]"
     if kind in ("rate", "pct", "weeks") and isinstance(value, float):
         return round(value, 1)
+    if kind == "p" and isinstance(value, float):
+        return round(value, 4)
     return value
 
 
