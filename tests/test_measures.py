@@ -585,3 +585,21 @@ def test_s8_children_against_plain_pandas(small_cases):
     s8 = rows[(rows.law_type == "private") & (rows.application_type == "child_arrangements_s8")]
     expected = s8.groupby("financial_year").child_id.nunique().reindex(YEARS, fill_value=0)
     assert table["children"].to_dict() == expected.to_dict()
+
+
+def test_km_medians_are_stable_as_cases_close():
+    """A cohort's Kaplan-Meier median barely moves between three extract dates once the
+    median is reached, so briefings need not warn that recent durations "will rise": open
+    cases are censored, not counted as quick."""
+    rng = np.random.default_rng(4)
+    issue_days = rng.uniform(0, 365, 4000)  # one financial year of issues
+    weeks = rng.gamma(4.0, 10.0, 4000)  # true durations, median about 37 weeks
+    true_median = float(np.median(weeks))
+    medians = []
+    for cutoff_days in (365 + 200, 365 + 330, 365 + 480):
+        observed = np.minimum(weeks, (cutoff_days - issue_days) / 7)
+        closed = weeks <= (cutoff_days - issue_days) / 7
+        assert (~closed).any()
+        medians.append(timeliness.quantile_time(timeliness.kaplan_meier(observed, closed), 0.5))
+    assert max(medians) - min(medians) < 1.5
+    assert all(abs(m - true_median) < 1.5 for m in medians)
