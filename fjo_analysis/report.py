@@ -15,9 +15,9 @@ import pandas as pd
 from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure
-from fjo_analysis.areas import ENGLAND, WALES, area
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import load
+from fjo_analysis.geography import ENGLAND, WALES, area
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
 # output checker can find them.

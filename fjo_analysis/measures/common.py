@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in, local_authorities
 from fjo_analysis.data.prepare import financial_year_label
-from fjo_analysis.data.reference import child_population, live_births
+from fjo_analysis.geography import ENGLAND, WALES, area, la_codes_in, region_codes
+from fjo_analysis.reference import child_population, live_births
 from fjo_analysis.stats.rates import compare_with_national, rate_per_10k
 from fjo_analysis.stats.trends import Trend, annual_trend
 
@@ -59,11 +59,6 @@ def births(code: str, years) -> pd.Series:
         .sum()
         .reindex(list(years))
     )
-
-
-def region_codes(country: str = "England") -> list[str]:
-    las = local_authorities()
-    return las.loc[las["country"] == country, "region_code"].drop_duplicates().tolist()
 
 
 def years_of(cases: pd.DataFrame) -> list[int]:

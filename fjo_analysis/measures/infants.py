@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, area
 from fjo_analysis.disclosure import declare
+from fjo_analysis.geography import ENGLAND, area
 from fjo_analysis.measures.care_proceedings import public_law
 from fjo_analysis.measures.common import (
     RATE_DERIVED,
