@@ -4,9 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fjo_analysis.areas import la_codes_in
 from fjo_analysis.data.prepare import derive
-from fjo_analysis.data.reference import child_population, live_births
+from fjo_analysis.geography import la_codes_in
 from fjo_analysis.measures import (
     care_proceedings,
     infants,
@@ -15,6 +14,7 @@ from fjo_analysis.measures import (
     recurrence,
     timeliness,
 )
+from fjo_analysis.reference import child_population, live_births
 
 NE = "E12000001"
 
