@@ -85,6 +85,8 @@ def test_estimates_are_plausible_against_published_figures():
     england = births[births.la_code.isin(la_codes_in("E92000001"))].groupby("year")["live_births"]
     assert england.sum()[2022] == pytest.approx(570_747, rel=0.05)
     assert england.sum()[2010] == pytest.approx(687_000, rel=0.05)  # ONS registrations, 2010
+    assert england.sum()[2012] == pytest.approx(694_000, rel=0.05)  # ... and the 2012 peak
+    assert england.sum()[2012] > england.sum()[2014] > england.sum()[2018]
     # Under-1 population equals published age 0 where single ages exist (England 2011).
     pop = child_population()
     under_1 = pop[(pop.year == 2011) & (pop.age_band == "under 1")]

@@ -22,7 +22,10 @@ Denominators, by local authority (the 175 authorities of April 2024) and year 20
     only for 2011 and 2021-2023 (and the superseded 2020). In those years, where the bands
     add up to the 0-17 series within 0.1%, they are published figures. Otherwise each
     band is the 0-17 total times that band's share, the shares interpolated linearly
-    between the published years (the nearest one outside them).
+    between the published years (the nearest one outside them); in 2012-2020 the under-1
+    share comes instead from the cohort aged 2021 - year at mid-2021 (times a factor for
+    net migration, linear between its 2011 value and 1), the other bands rescaled to keep
+    the total.
 
 * Live births (``live_births``) by calendar year of the mother's usual residence are NOT
   in the shipped files, so every value is ESTIMATED: the births of the 12 months to 30 June
@@ -203,15 +206,43 @@ def _band_shares() -> tuple[dict[int, pd.DataFrame], pd.DataFrame]:
 
 
 @cache
+def _under_1_share_by_cohort() -> pd.DataFrame:
+    """The under-1 share of children 0-17 in 2012-2020 (year x authority), estimated from
+    the cohort: those aged 2021 - y at mid-2021, times a factor for net migration and
+    deaths that moves linearly from its 2011 value (published age 0 in 2011 over those
+    aged 10 in 2021) to 1 in 2021. This keeps the shape of births (the 2012 peak) that
+    interpolating shares between 2011 and 2021 would lose."""
+    ages = single_year_ages()
+    ages = _to_2024(ages[ages["age"] != "all"])
+    by_age = ages.pivot_table(index=["year", "age"], columns="area_code", values="population")
+    f_2011 = by_age.loc[(2011, "0")] / by_age.loc[(2021, "10")]
+    total = _totals()[0]
+    rows = {}
+    for year in range(2012, 2021):
+        factor = f_2011 + (1 - f_2011) * (year - 2011) / 10
+        cohort = by_age.loc[(2021, str(2021 - year))] * factor
+        rows[year] = cohort / total.loc[year].reindex(cohort.index)
+    return pd.DataFrame(rows).T
+
+
+@cache
 def child_population() -> pd.DataFrame:
     """Children by local authority (2024), year (mid-year, 2010-2025) and age band, with
     ``estimated`` True where the value is derived rather than published."""
     total, total_estimated = _totals()
     published, shares = _band_shares()
+    under_1 = _under_1_share_by_cohort()
     frames = []
     for year in YEARS:
+        year_shares = shares.loc[year].copy()
+        if year in under_1.index:  # the cohort estimate, where 2021 single ages exist
+            share = under_1.loc[year].reindex(total.columns)
+            old = year_shares.loc["under 1"]
+            rescale = ((1 - share) / (1 - old)).where(share.notna(), 1.0)
+            year_shares = year_shares * rescale
+            year_shares.loc["under 1"] = share.fillna(old)
         for band_name in AGE_BANDS:
-            value = total.loc[year] * shares.loc[(year, band_name)]
+            value = total.loc[year] * year_shares.loc[band_name]
             flag = pd.Series(True, index=total.columns)
             if year in published:
                 table = published[year].reindex(columns=total.columns)
