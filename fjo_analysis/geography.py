@@ -213,26 +213,31 @@ def map_codes(codes: pd.Series, dates: pd.Series) -> pd.DataFrame:
     as_cat = codes.astype("category")
     cats = pd.Index(as_cat.cat.categories.astype(str))
     known = cats.isin(lookup.index)
-    unit = np.where(known, lookup["unit_code"].reindex(cats).to_numpy(dtype=object), None)
-    mapping = np.where(known, lookup["mapping"].reindex(cats).to_numpy(dtype=object), UNKNOWN)
-    start = lookup["valid_from"].reindex(cats).to_numpy(dtype="datetime64[ns]")
-    end = lookup["valid_to"].reindex(cats).to_numpy(dtype="datetime64[ns]")
+    unit_names = sorted(units()["la_code"])
+    kinds = [CURRENT, RETIRED, COMBINED, NEWER, UNKNOWN]
+    found = lookup.reindex(cats)
+    # Per distinct code: positions in the unit and mapping categories (-1: no unit).
+    unit_pos = pd.Index(unit_names).get_indexer(found["unit_code"].where(known, None))
+    kind_pos = pd.Index(kinds).get_indexer(found["mapping"].where(known, UNKNOWN))
+    start = found["valid_from"].to_numpy(dtype="datetime64[ns]")
+    end = found["valid_to"].to_numpy(dtype="datetime64[ns]")
+    # Per row, through the category codes (-1 for an empty code).
     index = as_cat.cat.codes.to_numpy()
     missing = index < 0
-    index = np.where(missing, 0, index)
+    if len(cats) == 0:
+        unit_pos, kind_pos, known = np.array([-1]), np.array([kinds.index(UNKNOWN)]), [False]
+        start = end = np.array(["NaT"], dtype="datetime64[ns]")
+    safe = np.where(missing, 0, index)
+    row_unit = np.where(missing, -1, unit_pos[safe])
+    row_kind = np.where(missing, kinds.index(UNKNOWN), kind_pos[safe])
     when = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[ns]")
-    row_start, row_end = start[index], end[index]
+    row_start, row_end = start[safe], end[safe]
     in_force = (np.isnat(row_start) | (when >= row_start)) & (np.isnat(row_end) | (when <= row_end))
-    categories = sorted(units()["la_code"])
-    unit_rows = np.where(missing, None, unit[index]) if len(cats) else np.array([], dtype=object)
     return pd.DataFrame(
         {
-            "unit_code": pd.Categorical(unit_rows, categories=categories),
-            "mapping": pd.Categorical(
-                np.where(missing, UNKNOWN, mapping[index]) if len(cats) else [],
-                categories=[CURRENT, RETIRED, COMBINED, NEWER, UNKNOWN],
-            ),
-            "code_in_force": in_force & known[index] & ~missing,
+            "unit_code": pd.Categorical.from_codes(row_unit, categories=unit_names),
+            "mapping": pd.Categorical.from_codes(row_kind, categories=kinds),
+            "code_in_force": in_force & np.asarray(known)[safe] & ~missing,
         },
         index=codes.index,
     )
