@@ -18,9 +18,9 @@ import nbformat
 import yaml
 
 from fjo_analysis import settings
-from fjo_analysis.areas import area
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.geography import area
 
 FORMATS = ("html", "pdf", "xlsx")
 

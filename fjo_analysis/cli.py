@@ -24,6 +24,21 @@ def _data_validate(args: argparse.Namespace) -> None:
 
     frame = validate(args.path)
     print(f"{args.path}: {len(frame):,} rows, no problems")
+    _print_code_mapping(frame)
+
+
+def _print_code_mapping(frame) -> None:
+    """Rows by how their local-authority code maps to April-2024 geography, and each
+    retired or split code with the unit its rows are reported under."""
+    from fjo_analysis.geography import map_codes, mapping_counts
+
+    mapped = map_codes(frame["local_authority_code"], frame["issue_date"])
+    print("local-authority codes mapped to April-2024 geography (rows):")
+    for kind, rows in mapped["mapping"].value_counts(sort=False).items():
+        if rows:
+            print(f"  {kind}: {rows:,}")
+    for r in mapping_counts(frame["local_authority_code"], mapped).itertuples(index=False):
+        print(f"  {r.from_code} -> {r.to_unit} ({r.mapping}): {r.rows:,}")
 
 
 def _data_prepare(args: argparse.Namespace) -> None:

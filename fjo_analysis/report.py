@@ -15,12 +15,12 @@ import pandas as pd
 from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure
-from fjo_analysis.areas import ENGLAND, area
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.geography import ENGLAND, area
 from fjo_analysis.stats.trends import Trend
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the

@@ -54,7 +54,7 @@ def test_financial_year_region_and_duration():
     assert out.financial_year.tolist() == [2020, 2021]
     assert financial_year_label(2020) == "2020/21" and financial_year_label(1999) == "1999/00"
     assert out.region_name.tolist() == ["London", "Wales"]
-    assert out.dfj_area.iloc[1] == "Cardiff"
+    assert out.dfj_area.iloc[1] == "South East Wales"  # the real DFJ area name
     assert extract_date == pd.Timestamp("2021-09-29")
     assert out.duration_weeks.iloc[0] == pytest.approx(182 / 7)
     # the open case is censored at the extract date, not dropped

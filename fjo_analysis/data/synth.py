@@ -7,7 +7,7 @@ Generative model (per local authority and financial year, by starting calendar y
   (overall rate x children 0-17, less the infants). Rates follow national paths below,
   times a regional multiplier (North East highest, London lowest, about 2:1) and a
   log-normal local-authority effect. Each infant is a case of its own; older children are
-  grouped into sibling cases (mean about 1.8). A share of cases (more for newborns) belong
+  grouped into sibling cases (mean about 2.2). A share of cases (more for newborns) belong
   to a mother with an earlier case in the same authority, found by a log-normal gap back
   in time (median 2.3 years), so recurrence is left-truncated at the data start as in a
   real extract. Durations are log-normal around a median that falls to about 25 weeks in
@@ -17,13 +17,22 @@ Generative model (per local authority and financial year, by starting calendar y
   1.7 children), with applicant mix (fathers most often) and repeat applications that
   bring the same children back (median gap 1.5 years).
 
-Calibrated to (approximate public figures, see DESIGN.md): England public law about
-15,000-22,000 children a year, rising to 2016/17 then falling; Wales 800-1,300; newborns
-about 20 per 10,000 live births in 2010 rising to about 35 in 2016, a third rising to over
-two-fifths of infant cases; Yorkshire and the Humber and the North West above 30 per
-10,000 live births, London about 18 and the South East about 20; Wales' average duration
-about 25 weeks in 2014/15; a quarter of mothers returning; England private law
-80,000-90,000 children a year in recent years. The output is illustrative only.
+Calibrated to published figures (``reference/care_proceedings_national_headlines.csv``,
+DESIGN.md): England public-law children each year = Cafcass s31 care applications
+(8,832 in 2009-10 rising to 14,597 in 2016-17, 13,556 in 2018-19; later years from the
+part-year figures) x 1.75 children per application (court statistics), over the s31
+share of public-law cases, so the synthetic England s31 series matches the published
+applications within about 3% and has 1.7-1.8 children per case; Wales 800-1,300 children
+a year; newborns about 20 per 10,000 live births in 2010 rising to about 35 in 2016, a
+third rising to over two-fifths of infant cases; Yorkshire and the Humber and the North
+West above 30 per 10,000 live births, London about 18 and the South East about 20; Wales'
+average duration about 25 weeks in 2014/15; a quarter of mothers returning; England
+private law 80,000-90,000 children a year in recent years. Denominators are the shipped
+ONS-based figures (``fjo_analysis.reference``).
+
+Each row carries the local-authority code in force on its issue date (Northamptonshire
+E10000021 before April 2021, Cumbria E10000006 before April 2023, Bournemouth and Poole
+before April 2019, ...), as a real extract does. The output is illustrative only.
 """
 
 from __future__ import annotations
@@ -35,8 +44,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fjo_analysis.areas import local_authorities
-from fjo_analysis.data.reference import children_0_17, live_births
 from fjo_analysis.data.schema import (
     APPLICANT_TYPES,
     CATEGORY_COLUMNS,
@@ -46,8 +53,28 @@ from fjo_analysis.data.schema import (
     LAW_TYPES,
     SEXES,
 )
+from fjo_analysis.geography import (
+    COMBINED,
+    NEWER,
+    RETIRED,
+    code_lookup,
+    local_authorities,
+    read_reference,
+)
+from fjo_analysis.reference import children_0_17, live_births
 
+#: Children per s31 care application (court statistics: 6,862 children in 4,088 care and
+#: supervision applications, Jan-Mar 2021; 9,082 in 4,932 public-law applications, Jul-Sep
+#: 2016), and the share of public-law cases that are s31 applications (APPLICATIONS below).
+CHILDREN_PER_S31_APPLICATION = 1.75
+# Where a code covered several of today's areas' cases before a merge, the share of the
+# merged authority's cases each old code carries (2011 Census populations, rounded:
+# Bournemouth 183,000, Poole 147,000; Christchurch, then in Dorset county, is left with
+# Dorset as the code history maps it).
+MERGED_CODE_SHARES = {"E06000028": 0.55, "E06000029": 0.45}
 # National paths, interpolated between knots (financial year by starting calendar year).
+# Public law in England follows the published s31 series (``s31_applications``); this
+# path is Wales' (and England's before the published series).
 PUBLIC_RATE_PER_10K = {
     2007: 11.0,
     2010: 13.6,
@@ -125,7 +152,7 @@ OLDER_AGE_BANDS = {
     "public": ([1, 5, 10, 16], [5, 10, 16, 18], [0.33, 0.30, 0.30, 0.07]),
     "private": ([0, 1, 5, 10, 16], [1, 5, 10, 16, 18], [0.04, 0.30, 0.35, 0.28, 0.03]),
 }
-SIBLING_NEW_CASE_P = {"public": 0.55, "private": 0.6}
+SIBLING_NEW_CASE_P = {"public": 0.45, "private": 0.6}
 ORDER_P = {
     "infant": [0.35, 0.30, 0.16, 0.09, 0.04, 0.04, 0.02],
     "older": [0.50, 0.08, 0.14, 0.12, 0.09, 0.05, 0.02],
@@ -153,6 +180,21 @@ ETHNICITY = (
 
 def _path(knots: dict[int, float], years: np.ndarray) -> np.ndarray:
     return np.interp(years, list(knots), list(knots.values()))
+
+
+def s31_applications() -> dict[int, float]:
+    """England s31 care applications a year (Cafcass, by financial year's starting year)
+    from the shipped published figures; part years scaled to a full year (April 2019 to
+    January 2020 x 12/10; April to September 2023 x 2). Years between are interpolated."""
+    table = read_reference("care_proceedings_national_headlines.csv")
+    table = table[table["geography"] == "England"]
+    full = table[table["measure"] == "Cafcass s31 care applications received"]
+    knots = {int(p[:4]): float(v) for p, v in zip(full["period"], full["value"], strict=True)}
+    part = table[table["measure"].str.startswith("Cafcass s31 care applications received (")]
+    months = {"2019-04 to 2020-01": 10, "2023-04 to 2023-09": 6}
+    for period, value in zip(part["period"], part["value"], strict=True):
+        knots[int(period[:4])] = float(value) * 12 / months[period]
+    return dict(sorted(knots.items()))
 
 
 # Labels are carried as small integer codes into these categories until the extract is
@@ -195,6 +237,22 @@ class _Generator:
         self.births = self.grid.merge(live_births(), on=keys, how="left")["live_births"]
         self.la_index = np.repeat(np.arange(len(las)), len(self.years))
         self.cell_year = self.grid["year"].to_numpy()
+        self.in_england = (las["country"].to_numpy() == "England")[self.la_index]
+        self.codes, self.code_periods = _code_periods(las["la_code"].tolist())
+
+    def code_in_force(self, la: np.ndarray, issue: np.ndarray) -> np.ndarray:
+        """Positions in ``self.codes`` of the code each case's authority had on its issue
+        date (e.g. Northamptonshire's before April 2021)."""
+        out = la.astype(np.int16)
+        changed = np.isin(la, list(self.code_periods))
+        for unit in np.unique(la[changed]):
+            rows = np.flatnonzero(la == unit)
+            draw = self.rng.random(len(rows))
+            for code, start, end, low, high in self.code_periods[unit]:
+                when = issue[rows]
+                hit = (when >= start) & (when <= end) & (draw >= low) & (draw < high)
+                out[rows[hit]] = code
+        return out
 
     def _poisson(self, mean: np.ndarray) -> np.ndarray:
         return self.rng.poisson(np.maximum(mean, 0) * self.scale)
@@ -207,6 +265,14 @@ class _Generator:
         share = _path(NEWBORN_SHARE_OF_INFANTS, year)
         infant_mean = newborn_mean * (1 - share) / share
         total_mean = _path(PUBLIC_RATE_PER_10K, year) * effect * self.children / 1e4
+        # England: children = published s31 applications x children per application,
+        # over the s31 share of public-law cases, spread by population x local effect.
+        s31 = s31_applications()
+        target = _path(s31, year) * CHILDREN_PER_S31_APPLICATION / APPLICATIONS["public"][1][0]
+        weight = pd.Series(np.where(self.in_england, effect * self.children, 0.0))
+        per_year = weight.groupby(year).transform("sum").to_numpy()
+        england_mean = target * weight.to_numpy() / np.where(per_year > 0, per_year, 1)
+        total_mean = np.where(self.in_england & (year >= min(s31)), england_mean, total_mean)
         older_mean = np.maximum(total_mean - newborn_mean - infant_mean, 0.1 * total_mean)
         return self._poisson(newborn_mean), self._poisson(infant_mean), self._poisson(older_mean)
 
@@ -413,7 +479,9 @@ class _Generator:
                 "applicant_type": _categorical(rows["applicant_type"], APPLICANT_TYPES),
                 "issue_date": issue,
                 "close_date": np.where(open_, np.datetime64("NaT"), close),
-                "local_authority_code": _categorical(rows["la"], self.las["la_code"]),
+                "local_authority_code": _categorical(
+                    self.code_in_force(rows["la"].to_numpy(), issue), self.codes
+                ),
                 "child_birth_date": issue - rows["age"].to_numpy().astype("timedelta64[D]"),
                 "first_hearing_notice_days": pd.array(rows["notice"].to_numpy(), dtype="Int16"),
                 "sex": _categorical(_choice(self.rng, *SEX_P, n, SEXES), SEXES),
@@ -421,6 +489,33 @@ class _Generator:
                 "final_order": _categorical(final_order, FINAL_ORDERS),
             }
         )[list(COLUMNS)]
+
+
+def _code_periods(current: list[str]) -> tuple[list[str], dict[int, list[tuple]]]:
+    """Every code the extract may carry (today's first), and for each authority whose code
+    changed, the periods another code was in force: (code position, from, to, and the
+    range of a uniform draw that picks it where codes merged)."""
+    lookup = code_lookup()
+    lookup = lookup[lookup["mapping"].isin([RETIRED, COMBINED, NEWER])]
+    codes = list(current) + sorted(lookup.index)
+    position = {code: i for i, code in enumerate(codes)}
+    far_past, far_future = np.datetime64("1900-01-01"), np.datetime64("2200-01-01")
+    periods: dict[int, list[tuple]] = {}
+    for code, row in lookup.sort_index().iterrows():
+        start = far_past if pd.isna(row["valid_from"]) else np.datetime64(row["valid_from"], "D")
+        end = far_future if pd.isna(row["valid_to"]) else np.datetime64(row["valid_to"], "D")
+        for unit in row["unit_code"].split(" / "):
+            periods.setdefault(position[unit], []).append([position[code], start, end, code])
+    for unit, spans in periods.items():
+        merged = [s for s in spans if s[3] in MERGED_CODE_SHARES]
+        low = 0.0
+        for span in spans:
+            share = MERGED_CODE_SHARES.get(span[3], 1.0)
+            span_low = low if span in merged else 0.0
+            span[3:] = [span_low, span_low + share] if span in merged else [0.0, 1.0]
+            low = span_low + share if span in merged else low
+        periods[unit] = [tuple(s) for s in spans]
+    return codes, periods
 
 
 def _ids(prefix: str, numbers: np.ndarray) -> pd.Series:

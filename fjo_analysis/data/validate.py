@@ -13,6 +13,7 @@ import pandera.pandas as pa
 
 from fjo_analysis.data.schema import COLUMNS, DATE_COLUMNS, INTEGER_COLUMNS, schema
 from fjo_analysis.errors import ExtractError, Problem
+from fjo_analysis.geography import REFERENCE_VINTAGE, unknown_codes
 
 # Row-wise checks across columns, by their error text: the column whose value is shown
 # (pandera drops empty values from failure cases) and the column the problem is reported in.
@@ -107,6 +108,24 @@ def _problem(case, name: str) -> Problem | None:
     return Problem(name, row, case.column, check_name, found)
 
 
+def unknown_local_authorities(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """One problem per local-authority code that is neither current nor historical, with
+    its row count, its first row and the vintage of the reference it was checked against."""
+    if "local_authority_code" not in frame:
+        return []
+    codes = frame["local_authority_code"].reset_index(drop=True)
+    problems = []
+    for code, rows in unknown_codes(codes)[["code", "rows"]].itertuples(index=False):
+        first = int((codes.astype("string") == code).fillna(False).to_numpy().argmax()) + 1
+        expected = (
+            "a known local-authority GSS code, current or retired since 2009 "
+            f"({rows:,} row(s) have this code, the first shown; checked against "
+            f"{REFERENCE_VINTAGE})"
+        )
+        problems.append(Problem(name, first, "local_authority_code", expected, code))
+    return problems
+
+
 def validate(path: Path, extract_date: pd.Timestamp | None = None) -> pd.DataFrame:
     """The parsed extract, or an ExtractError listing every problem in it."""
     name = str(path)
@@ -118,6 +137,7 @@ def validate(path: Path, extract_date: pd.Timestamp | None = None) -> pd.DataFra
         for p in check(frame, name, extract_date)
         if not (p.expected.startswith("a value") and (p.row, p.column) in unparsed)
     ]
+    problems += unknown_local_authorities(frame, name)
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise ExtractError(problems)

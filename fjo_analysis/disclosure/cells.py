@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, briefing_areas
 from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.geography import ENGLAND, briefing_areas
 
 KEY_COLUMNS = (
     "financial_year",

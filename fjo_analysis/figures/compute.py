@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, WALES, area, la_codes_in
 from fjo_analysis.data.prepare import financial_year_label
-from fjo_analysis.data.reference import AGE_BANDS, child_population, live_births
 from fjo_analysis.figures.tables import TABLES, Table
+from fjo_analysis.geography import ENGLAND, WALES, area, la_codes_in
 from fjo_analysis.measures import (
     care_proceedings,
     infants,
@@ -21,6 +20,7 @@ from fjo_analysis.measures import (
 from fjo_analysis.measures.common import care_proceedings as care_rows
 from fjo_analysis.measures.common import child_years
 from fjo_analysis.measures.common import private_law as private_rows
+from fjo_analysis.reference import AGE_BANDS, child_population, live_births
 from fjo_analysis.stats.rates import dispersion_from_clusters
 
 #: Years pooled for the notice of first hearings (single years are small in most areas).
@@ -29,7 +29,7 @@ NOTICE_YEARS = 5
 
 def area_codes() -> list[str]:
     """Every area of the store: England, its regions, Wales."""
-    from fjo_analysis.areas import briefing_areas
+    from fjo_analysis.geography import briefing_areas
 
     regions = [c for c, a in briefing_areas().items() if a.level == "region"]
     return [ENGLAND, *sorted(regions), WALES]
@@ -47,20 +47,32 @@ def areas_of(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
         yield code, rows_in(frame, code)
 
 
-def population(code: str, years: list[int], band: str | None = None) -> list[float]:
-    """Children 0-17 (or one age band) in an area at mid-year of each FY's starting year."""
+def population(code: str, years: list[int], band: str | None = None) -> pd.DataFrame:
+    """Children 0-17 (or one age band) in an area at mid-year of each FY's starting year,
+    and whether any part of it is an estimate rather than a published figure."""
     pop = child_population()
     pop = pop[pop["la_code"].isin(la_codes_in(code))]
     if band is not None:
         pop = pop[pop["age_band"] == band]
-    return pop.groupby("year")["population"].sum().reindex(years).tolist()
+    return _by_year(pop, "population", years)
 
 
-def births(code: str, years: list[int]) -> list[float]:
-    """Live births in an area in the calendar year in which each FY starts."""
+def births(code: str, years: list[int]) -> pd.DataFrame:
+    """Live births in an area in the calendar year in which each FY starts (estimated)."""
     b = live_births()
     b = b[b["la_code"].isin(la_codes_in(code))]
-    return b.groupby("year")["live_births"].sum().reindex(years).tolist()
+    return _by_year(b, "live_births", years).rename(columns={"population": "live_births"})
+
+
+def _by_year(frame: pd.DataFrame, column: str, years: list[int]) -> pd.DataFrame:
+    grouped = frame.groupby("year").agg(value=(column, "sum"), estimated=("estimated", "any"))
+    grouped = grouped.reindex(years)
+    return pd.DataFrame(
+        {
+            "population": grouped["value"].to_numpy(),
+            "denominator_estimated": grouped["estimated"].fillna(True).astype(bool).to_numpy(),
+        }
+    )
 
 
 def _with_area(tables: dict[str, list[pd.DataFrame]], name: str, code: str, t: pd.DataFrame):
@@ -81,21 +93,17 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
     notice_from = max(first_year, last_year - NOTICE_YEARS + 1)
     period = f"{financial_year_label(notice_from)} to {financial_year_label(last_year)}"
     for code, rows in areas_of(care):
-        t = care_proceedings.children_by_year(rows, years).assign(
-            population=population(code, years)
-        )
+        t = care_proceedings.children_by_year(rows, years)
+        t = pd.concat([t, population(code, years)], axis=1)
         _with_area(tables, "care_children", code, t)
         t = care_proceedings.children_by_age_band(rows, years)
-        pops = {
-            (y, b): p
-            for b in AGE_BANDS
-            for y, p in zip(years, population(code, years, b), strict=True)
-        }
-        t["population"] = [
-            pops.get(k, float("nan")) for k in zip(t["financial_year"], t["age_band"], strict=True)
+        bands = [
+            population(code, years, band).assign(financial_year=years, age_band=band)
+            for band in AGE_BANDS
         ]
+        t = t.merge(pd.concat(bands), on=["financial_year", "age_band"], how="left")
         _with_area(tables, "care_age_bands", code, t)
-        t = infants.by_year(rows, years).assign(live_births=births(code, years))
+        t = pd.concat([infants.by_year(rows, years), births(code, years)], axis=1)
         _with_area(tables, "newborns", code, t)
         t = infants.notice_of_first_hearing(rows, notice_from, last_year).assign(period=period)
         _with_area(tables, "first_hearing_notice", code, t)
@@ -106,7 +114,8 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(tables, "mothers", code, recurrence.mothers_by_year(rows, years, data_from))
         _with_area(tables, "time_to_return", code, recurrence.time_to_return(rows, extract_date))
     for code, rows in areas_of(private):
-        t = private_law.s8_children_by_year(rows, years).assign(population=population(code, years))
+        t = private_law.s8_children_by_year(rows, years)
+        t = pd.concat([t, population(code, years)], axis=1)
         _with_area(tables, "s8_children", code, t)
         _with_area(tables, "applicants", code, private_law.applicants_by_year(rows, years))
     for code, rows in areas_of(repeats):

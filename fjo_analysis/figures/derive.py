@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, WALES, area
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.figures.tables import TABLES, Table
+from fjo_analysis.geography import ENGLAND, WALES, area
 from fjo_analysis.stats.funnel import compare_with_reference, funnel_overdispersion
 from fjo_analysis.stats.rates import compare_rates, rate_per_10k, wilson_ci
 from fjo_analysis.stats.trends import annual_trend

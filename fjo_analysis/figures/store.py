@@ -23,13 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.areas import ENGLAND, WALES
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.disclosure.cells import cells_of, relations_of
 from fjo_analysis.disclosure.joint import protect, rounded
 from fjo_analysis.figures.compute import compute
 from fjo_analysis.figures.derive import add_comparison, derive_table, trends
 from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.geography import ENGLAND, WALES
 from fjo_analysis.measures.timeliness import SETTLED_OPEN_SHARE
 
 MANIFEST = "manifest.json"
@@ -84,7 +84,7 @@ def publish_counts(
 
 
 def _denominators(frame: pd.DataFrame, spec) -> list[str]:
-    names = {r.denominator for r in spec.rates.values()} | {"period"}
+    names = {r.denominator for r in spec.rates.values()} | {"period", "denominator_estimated"}
     return [c for c in frame.columns if c in names]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fjo_analysis.data.reference import AGE_BANDS
 from fjo_analysis.measures.common import care_proceedings, child_years, per_year
+from fjo_analysis.reference import AGE_BANDS
 
 AGE_NOT_KNOWN = "not known"
 

@@ -9,8 +9,8 @@ import nbformat
 from markdown_it import MarkdownIt
 from nbconvert.exporters import TemplateExporter
 
-from fjo_analysis.areas import briefing_areas
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.geography import briefing_areas
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
 TEMPLATES = Path(__file__).parent / "templates"

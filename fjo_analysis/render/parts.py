@@ -64,10 +64,26 @@ class BriefingDoc:
                 f" to {financial_year_label(m['last_year'])}; extract "
                 f"date {m['extract_date']}",
             ),
+            *self._code_mapping(),
             ("Code version", self.code_version),
             ("Parameters", params),
             ("Built", self.build_date),
         ]
+
+    def _code_mapping(self) -> list[tuple[str, str]]:
+        """How the extract's local-authority codes were mapped to April-2024 geography."""
+        by_kind = self.manifest.get("code_mapping", {}).get("rows_by_mapping", {})
+        if not by_kind:
+            return []
+        words = {
+            "current": "current codes",
+            "retired→successor": "retired codes mapped to their successor",
+            "combined unit": "codes of authorities that later split, under a combined unit",
+            "newer code→2024 unit": "newer codes mapped to the 2024 authority",
+            "unknown": "unknown codes",
+        }
+        text = "; ".join(f"{rows:,} rows: {words.get(k, k)}" for k, rows in by_kind.items())
+        return [("Local-authority codes (April 2024 geography)", text)]
 
 
 def code_version() -> str:
