@@ -151,21 +151,28 @@ def publish_text(path: Path, text: str) -> None:
     """Write ``path`` atomically (a temporary file renamed over it)."""
     tmp = staged(path)
     try:
-        with writing(tmp):
+        with writing(path):
             tmp.write_text(text, encoding="utf-8")
         with writing(path):
             tmp.replace(path)
     finally:
+        _remove(tmp)
+
+
+def _remove(tmp: Path) -> None:
+    """Remove a temporary file if it is there (quietly: the error that matters is raised)."""
+    with contextlib.suppress(OSError):
         tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def writing(path: Path) -> Iterator[None]:
-    """Name ``path`` in an OSError that has no file name (e.g. a disk full mid-write)."""
+    """Name ``path`` in an OSError raised while writing it or its temporary file (a disk
+    full mid-write has no file name; a temporary's name means nothing to a reader)."""
     try:
         yield
     except OSError as err:
-        if err.filename is None:
+        if err.filename is None or Path(err.filename).parent == path.parent:
             raise OSError(err.errno, err.strerror or str(err), str(path)) from None
         raise
 
@@ -213,13 +220,13 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
     temporary = {final: staged(final) for final in order}
     try:
         nb = nbformat.read(executed, as_version=4)
-        with writing(temporary[targets["html"]]):
+        with writing(targets["html"]):
             temporary[targets["html"]].write_text(html.render(doc, nb, rules), encoding="utf-8")
-        with writing(temporary[targets["pdf"]]):
+        with writing(targets["pdf"]):
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
-        with writing(temporary[targets["xlsx"]]):
+        with writing(targets["xlsx"]):
             xlsx.render(doc, rules, temporary[targets["xlsx"]])
-        with writing(temporary[log_path]):
+        with writing(log_path):
             temporary[log_path].write_text(
                 json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
             )
@@ -237,7 +244,7 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
                 tmp.replace(final)
     finally:
         for tmp in temporary.values():
-            tmp.unlink(missing_ok=True)
+            _remove(tmp)
     return list(targets.values())
 
 
