@@ -51,7 +51,9 @@ SETTINGS_STAMP := build/stamps/settings.json
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
 ifneq ($(filter-out help clean lint test bench,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
-STAMPED := $(shell $(FJO) stamp $(PROCESSED) $(STATS) >&2; echo $$?)
+# ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
+STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO,$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
+STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) $(STATS) >&2; echo $$?)
 ifneq ($(STAMPED),0)
 $(error fjo stamp failed (see above); nothing was built)
 endif
