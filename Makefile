@@ -47,13 +47,14 @@ SETTINGS_STAMP := build/stamps/settings.json
 
 # Before planning: record which extract (by SHA-256) and which disclosure settings this
 # build uses, and check the processed data and statistics against their manifests (a
-# manifest whose files are missing or changed is removed, so its stage is rebuilt).
+# manifest whose files are missing or changed is removed, so its stage is rebuilt). The
+# statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
 ifneq ($(filter-out help clean lint test bench,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
 STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO,$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
-STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) $(STATS) >&2; echo $$?)
+STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) --if-listed $(STATS) >&2; echo $$?)
 ifneq ($(STAMPED),0)
 $(error fjo stamp failed (see above); nothing was built)
 endif
@@ -84,7 +85,8 @@ export FJO_RUN_ID := $(shell date +%s%N)
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
 .PHONY: help reports data stats test lint bench clean check
-.SECONDARY:
+# No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
+# a secondary target that is missing is not remade, which would hide a removed manifest.
 # No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
 # step leaves the last good output in place (and older than its inputs, so it is retried).
 

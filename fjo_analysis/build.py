@@ -352,17 +352,20 @@ def settings_identity(config: settings.Settings) -> dict:
     return {"suppress_below": config.suppress_below, "round_to": config.round_to}
 
 
-def manifest_problem(manifest: Path) -> str | None:
+def manifest_problem(manifest: Path, strict: bool = True) -> str | None:
     """Why a manifest's files cannot be trusted (missing, changed, unlisted), or None.
 
-    A manifest lists its files as ``"files": {relative name: SHA-256}``; one that does not
-    (written before manifests recorded them, or half-written) is not trusted either.
+    A manifest lists its files as ``"files": {relative name: SHA-256}``. A ``strict``
+    check does not trust one that does not (written before manifests recorded them);
+    otherwise such a manifest has nothing to check.
     """
     try:
         record = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         return f"{manifest} cannot be read ({err.__class__.__name__})"
     files = record.get("files") if isinstance(record, dict) else None
+    if files is None and not strict:
+        return None
     if not isinstance(files, dict):
         return f"{manifest} does not list its files' SHA-256"
     for name, digest in sorted(files.items()):
@@ -374,9 +377,12 @@ def manifest_problem(manifest: Path) -> str | None:
     return None
 
 
-def stamp(config: settings.Settings, manifests: list[Path]) -> list[str]:
+def stamp(
+    config: settings.Settings, manifests: list[Path], if_listed: list[Path] = ()
+) -> list[str]:
     """Record the extract and settings in stamps; retire manifests whose files fail their
-    check (so make rebuilds them). Returns one message per thing that changed."""
+    check (so make rebuilds them). ``if_listed`` manifests are checked only when they list
+    their files. Returns one message per thing that changed."""
     folder = config.build_dir / STAMPS
     messages = []
     for name, identity in (
@@ -386,10 +392,11 @@ def stamp(config: settings.Settings, manifests: list[Path]) -> list[str]:
         text = json.dumps(identity, indent=1, sort_keys=True) + "\n"
         if write_if_changed(folder / f"{name}.json", text):
             messages.append(f"{name} changed: {json.dumps(identity, sort_keys=True)}")
-    for manifest in manifests:
+    checks = [(m, True) for m in manifests] + [(m, False) for m in if_listed]
+    for manifest, strict in checks:
         if not manifest.exists():
             continue
-        problem = manifest_problem(manifest)
+        problem = manifest_problem(manifest, strict)
         if problem:
             manifest.unlink()
             messages.append(f"{problem}: {manifest.parent} will be rebuilt")

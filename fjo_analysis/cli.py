@@ -64,7 +64,9 @@ def _stamp(args: argparse.Namespace) -> None:
     from fjo_analysis.build import stamp
 
     config = settings.load()
-    for message in stamp(config, [config.root / m for m in args.manifest]):
+    manifests = [config.root / m for m in args.manifest]
+    if_listed = [config.root / m for m in args.if_listed]
+    for message in stamp(config, manifests, if_listed):
         print(f"fjo: {message}", file=sys.stderr)
 
 
@@ -105,6 +107,13 @@ def parser() -> argparse.ArgumentParser:
     )
     stamp.add_argument(
         "manifest", nargs="*", help="manifests whose files to check, relative to FJO_ROOT"
+    )
+    stamp.add_argument(
+        "--if-listed",
+        action="append",
+        default=[],
+        metavar="MANIFEST",
+        help="a manifest to check only if it lists its files",
     )
     stamp.set_defaults(func=_stamp)
     index = commands.add_parser("index", help="write reports/index.html")

@@ -186,9 +186,11 @@ def test_a_damaged_processed_file_is_detected_and_rebuilt(copy, extracts, fault,
         prepare(extracts["b"], other, synthetic=False)
         os.replace(other / "cases.parquet", cases)
     assert build.manifest_problem(processed / "manifest.json") is not None
+    planned = make(copy, "-n", "reports", extract=extracts["a"])  # removes the manifest
+    assert "fjo data prepare" in planned.stdout and "fjo stats" in planned.stdout
     result = make(copy, "data", extract=extracts["a"])
     assert result.returncode == 0, result.stderr
-    assert "cases.parquet" in result.stderr and "will be rebuilt" in result.stderr
+    assert "cases.parquet" in planned.stderr and "will be rebuilt" in planned.stderr
     assert "fjo data prepare" in result.stdout
     assert build.manifest_problem(processed / "manifest.json") is None
     assert _sha(cases) == good  # rebuilt from the same extract: the same file
@@ -383,3 +385,20 @@ def test_temporary_names_are_unique_hidden_and_keep_the_format(tmp_path):
     assert len(names) == 100
     assert all(n.startswith(".infants.") and n.endswith(".tmp.pdf") for n in names)
     assert str(os.getpid()) in next(iter(names))
+
+
+def test_the_statistics_manifest_is_checked_when_it_lists_its_files(copy, extracts):
+    stats = copy / "build" / "stats"
+    table = stats / "figures.parquet"
+    table.write_bytes(b"protected figures")
+    dated = (stats / "manifest.json").stat().st_mtime
+    (stats / "manifest.json").write_text(json.dumps({"files": {"figures.parquet": _sha(table)}}))
+    os.utime(stats / "manifest.json", (dated, dated))
+    assert make(copy, "-q", "reports", extract=extracts["a"]).returncode == 0
+    table.write_bytes(b"changed figures")
+    result = make(copy, "-n", "reports", extract=extracts["a"])
+    assert "figures.parquet does not match" in result.stderr
+    assert "stats" in [line.split()[1] for line in result.stdout.splitlines()[1:-1]]
+    # A statistics manifest that lists no files has nothing to check.
+    (stats / "manifest.json").write_text("{}\n")
+    assert "does not" not in make(copy, "-n", "reports", extract=extracts["a"]).stderr
