@@ -2,7 +2,7 @@
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
 to build a briefing. The server has already imported pandas, matplotlib, statsmodels,
-papermill, nbconvert, Typst and gptables, and keeps the processed data loaded; for each
+papermill, nbconvert, Typst and gptables (each briefing reads its data itself); for each
 request it forks a child, which is a fresh copy of that state, runs the notebook with the
 in-process engine and renders it. The client hands the child its own stdout and stderr
 and waits for the exit code; if the client goes away (make interrupted), the child stops

@@ -65,8 +65,8 @@ def extracts(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, extracts) -> Path:
-    """A mini project built by make from extract a (a path with spaces)."""
-    root = mini_project(tmp_path_factory.mktemp("built") / "project")
+    """A mini project built by make from extract a (both paths with spaces)."""
+    root = mini_project(tmp_path_factory.mktemp("built") / "court briefings")
     result = make(root, "reports", extract=extracts["a"])
     assert result.returncode == 0, result.stderr
     assert all(p.exists() for p in _outputs(root).values())
@@ -76,7 +76,7 @@ def built(tmp_path_factory, extracts) -> Path:
 @pytest.fixture
 def copy(built, tmp_path) -> Path:
     """A copy of the built project (same dates), to change freely."""
-    root = tmp_path / "project"
+    root = tmp_path / "court briefings"
     shutil.copytree(built, root, symlinks=True)
     return root
 
@@ -84,7 +84,7 @@ def copy(built, tmp_path) -> Path:
 # ------------------------------------------------------------------ which extract
 
 
-def test_extract_path_with_spaces_builds_and_a_second_make_does_nothing(built, extracts):
+def test_paths_with_spaces_build_and_a_second_make_does_nothing(built, extracts):
     manifest = json.loads((built / "data" / "processed" / "manifest.json").read_text())
     assert manifest["source_sha256"] == _sha(extracts["a"])
     assert make(built, "-q", "reports", extract=extracts["a"]).returncode == 0
