@@ -10,7 +10,8 @@
 #       figures/ disclosure* reference* geography.py                               [fjo stats]
 #   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
 #       notebooks/<topic>.ipynb, params/<area>.yaml, the rendering code    [fjo build]
-#   reports/index.html ← every briefing's HTML, stats manifest   [fjo audit reports; fjo index]
+#   reports/index.html ← every briefing's HTML, stats manifest, index.py and templates
+#       [fjo audit reports, then fjo index: a refused audit writes no index]
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -126,7 +127,8 @@ $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)
 
 # The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:
 # then no index is written.
-reports/index.html: $(HTML) $(STATS) | $(STAMP)
+INDEX_CODE := $(call files_under,fjo_analysis/index.py fjo_analysis/render/templates)
+reports/index.html: $(HTML) $(STATS) $(INDEX_CODE) | $(STAMP)
 	$(FJO) audit reports
 	$(FJO) index
 
