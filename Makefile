@@ -1,16 +1,79 @@
 # fjo_analysis: every briefing is a file target, so `make -j2` builds in parallel and a
 # second `make` does nothing. `make help` lists the targets.
+#
+# The graph (targets ← prerequisites):
+#   build/stamps/extract.json, settings.json ← written by `fjo stamp` before make plans,
+#       each only when its content changes (the extract by path and SHA-256)
+#   data/processed/manifest.json ← the extract stamp (+ data/raw/synthetic_extract.parquet
+#       when FJO_EXTRACT is unset), the data code                          [fjo data prepare]
+#   build/stats/manifest.json ← processed manifest, settings stamp, measures/ stats/
+#       figures/ disclosure* reference* geography.py                               [fjo stats]
+#   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
+#       notebooks/<topic>.ipynb, params/<area>.yaml, the rendering code    [fjo build]
+#   reports/index.html ← every briefing's HTML, stats manifest, index.py and templates
+#       [fjo audit reports, then fjo index: a refused audit writes no index]
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FJO := $(BIN)/fjo
 STAMP ?= $(VENV)/.installed
+LOCK := build/make.lock
+
+# Is make only looking (-n, -q)? Then it writes nothing, needs no lock and runs directly.
+LOOKING := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
+GOALS := $(or $(MAKECMDGOALS),reports)
+
+ifeq ($(FJO_LOCKED)$(LOOKING)$(filter help,$(GOALS)),)
+# ---------------------------------------------------------------------------------------
+# Two makes in one checkout would overwrite each other's files: each make re-runs itself
+# holding build/make.lock, so a second one waits (and says so) until the first is done.
+.PHONY: $(GOALS)
+$(firstword $(GOALS)):
+	@mkdir -p build
+	@flock -n -E 75 $(LOCK) $(MAKE) --no-print-directory FJO_LOCKED=1 $(MAKECMDGOALS); rc=$$?; \
+	if [ $$rc -eq 75 ]; then \
+	  echo "make: another make is building in this checkout ($(LOCK) is locked); waiting for it" >&2; \
+	  flock $(LOCK) $(MAKE) --no-print-directory FJO_LOCKED=1 $(MAKECMDGOALS); rc=$$?; \
+	fi; exit $$rc
+$(wordlist 2,$(words $(GOALS)),$(GOALS)): $(firstword $(GOALS)) ; @:
+else
+# ---------------------------------------------------------------------------------------
 
 SYNTHETIC := data/raw/synthetic_extract.parquet
-EXTRACT := $(or $(FJO_EXTRACT),$(SYNTHETIC))
 PROCESSED := data/processed/manifest.json
-LIBRARY := $(shell find fjo_analysis -name '*.py' -o -name '*.typ' -o -name '*.j2' -o -name '*.css' -o -name '*.csv')
+STATS := build/stats/manifest.json
+EXTRACT_STAMP := build/stamps/extract.json
+SETTINGS_STAMP := build/stamps/settings.json
+
+# Before planning: record which extract (by SHA-256) and which disclosure settings this
+# build uses, and check the processed data and statistics against their manifests (a
+# manifest whose files are missing or changed is removed, so its stage is rebuilt). The
+# statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
+# A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
+ifneq ($(filter-out help clean lint test bench,$(GOALS)),)
+ifneq ($(wildcard $(FJO)),)
+# ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
+STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO,$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
+STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) --if-listed $(STATS) >&2; echo $$?)
+ifneq ($(STAMPED),0)
+$(error fjo stamp failed (see above); nothing was built)
+endif
+endif
+endif
+
+# The synthetic extract is make's own file, so its date is enough; a real extract is known
+# by the stamp (content), which also lets its path contain spaces.
+SOURCE := $(if $(FJO_EXTRACT),,$(SYNTHETIC))
+
+# Directories or files that may not exist yet: find only those that do, never `find .`.
+files_under = $(if $(wildcard $(1)),$(shell find $(wildcard $(1)) -type f \( -name '*.py' -o -name '*.csv' -o -name '*.typ' -o -name '*.j2' -o -name '*.css' -o -name '*.json' -o -name '*.yaml' \) -not -path '*/__pycache__/*'))
+DATA_CODE := $(filter-out %/synth.py,$(call files_under,fjo_analysis/data)) fjo_analysis/geography.py $(call files_under,fjo_analysis/reference)
+STATS_CODE := $(call files_under,fjo_analysis/measures fjo_analysis/stats fjo_analysis/figures \
+	fjo_analysis/disclosure* fjo_analysis/reference* fjo_analysis/geography.py)
+RENDER_CODE := $(call files_under,fjo_analysis/report.py fjo_analysis/charts.py \
+	fjo_analysis/language.py fjo_analysis/render fjo_analysis/build.py fjo_analysis/build \
+	fjo_analysis/warm.py fjo_analysis/engine.py fjo_analysis/check.py)
 
 AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
 TOPICS := $(sort $(basename $(notdir $(wildcard notebooks/*.ipynb))))
@@ -22,9 +85,11 @@ export FJO_RUN_ID := $(shell date +%s%N)
 .DEFAULT_GOAL := reports
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
-.PHONY: help reports data test lint bench clean check
-.SECONDARY:
-.DELETE_ON_ERROR:
+.PHONY: help reports data stats test lint bench clean check
+# No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
+# a secondary target that is missing is not remade, which would hide a removed manifest.
+# No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
+# step leaves the last good output in place (and older than its inputs, so it is retried).
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,23 +100,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
+# Made here when fjo was not installed yet as make started (the first build).
+$(EXTRACT_STAMP) $(SETTINGS_STAMP) &: | $(STAMP)
+	$(FJO) stamp
+
 data: $(PROCESSED) ## build the synthetic extract (unless FJO_EXTRACT is set) and data/processed/
 
 $(SYNTHETIC): fjo_analysis/data/synth.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
 	$(FJO) data synth --out $@
 
-$(PROCESSED): $(EXTRACT) fjo_analysis/data/prepare.py fjo_analysis/data/validate.py fjo_analysis/data/schema.py | $(STAMP)
+$(PROCESSED): $(EXTRACT_STAMP) $(SOURCE) $(DATA_CODE) | $(STAMP)
 	$(FJO) data prepare
 
-reports: reports/index.html ## build every briefing (HTML, PDF, XLSX) and the index
+stats: $(STATS) ## compute and protect every published figure (build/stats/)
+
+$(STATS): $(PROCESSED) $(SETTINGS_STAMP) $(STATS_CODE) | $(STAMP)
+	$(FJO) stats
+
+reports: reports/index.html ## build every briefing (HTML, PDF, XLSX), audit the release, write the index
 
 define BRIEFING_RULE
-reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks/$(2).ipynb params/$(1).yaml $(PROCESSED) $(LIBRARY) | $(STAMP)
+reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RENDER_CODE) | $(STAMP)
 	@$(FJO) build --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
 
-reports/index.html: $(HTML) $(PROCESSED) | $(STAMP)
+# The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:
+# then no index is written.
+INDEX_CODE := $(call files_under,fjo_analysis/index.py fjo_analysis/render/templates)
+reports/index.html: $(HTML) $(STATS) $(INDEX_CODE) | $(STAMP)
+	$(FJO) audit reports
 	$(FJO) index
 
 check: reports ## scan every published output for disclosive numbers
@@ -68,5 +146,8 @@ lint: | $(STAMP) ## ruff check and format check
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py
 
-clean: ## remove generated files (keeps .venv)
-	rm -rf build data reports/*/ reports/index.html
+clean: ## remove generated files (keeps .venv, and the lock this make holds)
+	rm -rf data reports/*/ reports/index.html
+	find build -mindepth 1 -maxdepth 1 ! -name make.lock -exec rm -rf {} +
+
+endif

@@ -2,25 +2,39 @@
 
 Outputs are written to temporary files and renamed into ``reports/`` only when all three
 are rendered and have passed the disclosure check, so an interrupted or failing build
-never leaves a half-written briefing. The executed notebook is kept under ``build/`` as
-the audit trail (and for debugging when a cell fails).
+never leaves a half-written briefing and never removes the last good one. Temporary names
+are unique (pid and a random part) and end in ``.tmp``, so nothing a killed builder
+leaves behind looks published. The executed notebook is kept under ``build/`` as the
+audit trail (and for debugging when a cell fails).
+
+Build integrity for make (``fjo stamp``, run by the Makefile before it plans anything):
+the extract and the disclosure settings are recorded by content in stamps under
+``build/stamps/``, each rewritten only when its content changes, and every manifest that
+lists its files' SHA-256 (``data/processed/``, ``build/stats/``) is checked, so a
+deleted, corrupted or half-replaced file is rebuilt rather than trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import hashlib
 import json
 import os
+import secrets
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-import yaml
+from typing import TYPE_CHECKING
 
 from fjo_analysis import settings
-from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
-from fjo_analysis.geography import area
+
+if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
+    from fjo_analysis.disclosure import Rules
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -36,6 +50,10 @@ class AreaParams:
 
 
 def area_params(slug: str, root: Path) -> AreaParams:
+    import yaml
+
+    from fjo_analysis.geography import area
+
     path = root / "params" / f"{slug}.yaml"
     if not path.exists():
         raise BriefingError(f"no such area {slug!r}: expected {path}")
@@ -113,14 +131,79 @@ def _relative(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-def _staged(path: Path) -> Path:
-    """The temporary name an output is written to before it is published."""
-    return path.with_name(f".{path.stem}.tmp{path.suffix}")
+TEMPORARY = ".tmp"
+
+
+def staged(path: Path) -> Path:
+    """A unique temporary name beside ``path``: hidden, with the pid and a random part.
+
+    Unique so two builders never write or remove each other's files; hidden (a leading
+    dot), which ``fjo check`` and the index never read as published, so a file left by a
+    killed builder is not mistaken for an output. The format's suffix stays last so the
+    output check can read the file before it is published.
+    """
+    return path.with_name(
+        f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}{TEMPORARY}{path.suffix}"
+    )
+
+
+def publish_text(path: Path, text: str) -> None:
+    """Write ``path`` atomically (a temporary file renamed over it)."""
+    tmp = staged(path)
+    try:
+        with writing(path):
+            tmp.write_text(text, encoding="utf-8")
+        with writing(path):
+            tmp.replace(path)
+    finally:
+        _remove(tmp)
+
+
+def _remove(tmp: Path) -> None:
+    """Remove a temporary file if it is there (quietly: the error that matters is raised)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Name ``path`` in an OSError raised while writing it or its temporary file (a disk
+    full mid-write has no file name; a temporary's name means nothing to a reader)."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None or Path(err.filename).parent == path.parent:
+            raise OSError(err.errno, err.strerror or str(err), str(path)) from None
+        raise
+
+
+def sweep_temporaries(folder: Path) -> None:
+    """Remove temporary files in ``folder`` left by builders that are no longer running."""
+    if not folder.is_dir():
+        return
+    for tmp in folder.glob(f".*{TEMPORARY}*"):
+        parts = tmp.name.split(".")
+        pid = int(parts[-4]) if len(parts) >= 5 and parts[-4].isdigit() else None
+        if pid is None or not _running(pid):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def render(executed: Path, area_slug: str, topic: str, config: settings.Settings) -> list[Path]:
     """Render, check and publish the three outputs and the disclosure log."""
+    import nbformat
+
     from fjo_analysis.check import check_file
+    from fjo_analysis.disclosure import Rules
     from fjo_analysis.render import html, parts, pdf, xlsx
 
     rules = Rules(config.suppress_below, config.round_to)
@@ -130,19 +213,27 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
     targets = {fmt: out_dir / f"{topic}.{fmt}" for fmt in FORMATS}
     log_path = out_dir / f"{topic}.disclosure.json"
     log = public_log(doc, rules, area_slug, topic)
-    staged = {final: _staged(final) for final in [*targets.values(), log_path]}
+    sweep_temporaries(out_dir)
+    # The HTML is published last: make keys a briefing on all three files, so a build
+    # stopped part-way through publishing leaves a target older than its inputs (rebuilt).
+    order = [log_path, targets["pdf"], targets["xlsx"], targets["html"]]
+    temporary = {final: staged(final) for final in order}
     try:
         nb = nbformat.read(executed, as_version=4)
-        staged[targets["html"]].write_text(html.render(doc, nb, rules), encoding="utf-8")
-        staged[targets["pdf"]].write_bytes(pdf.render(doc, rules))
-        xlsx.render(doc, rules, staged[targets["xlsx"]])
-        staged[log_path].write_text(
-            json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        with writing(targets["html"]):
+            temporary[targets["html"]].write_text(html.render(doc, nb, rules), encoding="utf-8")
+        with writing(targets["pdf"]):
+            temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
+        with writing(targets["xlsx"]):
+            xlsx.render(doc, rules, temporary[targets["xlsx"]])
+        with writing(log_path):
+            temporary[log_path].write_text(
+                json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
         leaks = [
             leak
             for fmt in FORMATS
-            for leak in check_file(staged[targets[fmt]], rules.threshold, log)
+            for leak in check_file(temporary[targets[fmt]], rules.threshold, log)
         ]
         if leaks:
             raise BriefingError(
@@ -151,12 +242,13 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
             )
         private = config.build_dir / "disclosure" / area_slug / f"{topic}.json"
         private.parent.mkdir(parents=True, exist_ok=True)
-        private.write_text(json.dumps(doc.disclosure, indent=1, sort_keys=True), encoding="utf-8")
-        for final, tmp in staged.items():
-            tmp.replace(final)
+        publish_text(private, json.dumps(doc.disclosure, indent=1, sort_keys=True))
+        for final, tmp in temporary.items():
+            with writing(final):
+                tmp.replace(final)
     finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
+        for tmp in temporary.values():
+            _remove(tmp)
     return list(targets.values())
 
 
@@ -188,12 +280,151 @@ def build(
 
 
 def progress(config: settings.Settings) -> str:
-    """'[n/N]': briefings finished in this make run (FJO_RUN_ID) of FJO_BRIEFING_COUNT."""
+    """'[n/N]': briefings finished in this make run (FJO_RUN_ID) of FJO_BRIEFING_COUNT.
+
+    One line per finished briefing in ``build/progress/<run>``; the files of earlier runs
+    are removed (make holds ``build/make.lock``, so no other run is counting).
+    """
     run = os.environ.get("FJO_RUN_ID")
     total = os.environ.get("FJO_BRIEFING_COUNT", "?")
     if not run:
         return "[1/1]"
-    marks = config.build_dir / "progress" / run
-    marks.mkdir(parents=True, exist_ok=True)
-    (marks / f"{os.getpid()}").touch()
-    return f"[{len(list(marks.iterdir()))}/{total}]"
+    folder = config.build_dir / "progress"
+    folder.mkdir(parents=True, exist_ok=True)
+    marks = folder / f"{run}.log"
+    with open(marks, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        with open(marks, encoding="utf-8") as counted:
+            done = sum(1 for _ in counted)
+    for old in folder.iterdir():
+        if old != marks and old.name != f"{run}.log":
+            with contextlib.suppress(OSError):
+                if old.is_dir():
+                    for f in old.iterdir():
+                        f.unlink()
+                    old.rmdir()
+                else:
+                    old.unlink()
+    return f"[{done}/{total}]"
+
+
+# ---------------------------------------------------------------------- build integrity
+
+STAMPS = "stamps"
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, or of a directory's files (names and contents, in order)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        if path.is_dir():
+            digest.update(str(f.relative_to(path)).encode() + b"\0")
+        with open(f, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``path`` only when its content would change (so make sees a change only then)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    publish_text(path, text)
+    return True
+
+
+def extract_identity(config: settings.Settings) -> dict:
+    """Which extract a build uses: a real one by path and SHA-256; else the synthetic one
+    (built by make itself, so its date is enough)."""
+    if config.extract is None:
+        return {"extract": "synthetic", "path": _relative(config.synthetic_extract, config.root)}
+    return {"extract": str(config.extract), "sha256": file_sha256(config.extract)}
+
+
+def settings_identity(config: settings.Settings) -> dict:
+    """The settings outputs depend on: the disclosure rules."""
+    return {"suppress_below": config.suppress_below, "round_to": config.round_to}
+
+
+def manifest_problem(manifest: Path, strict: bool = True) -> str | None:
+    """Why a manifest's files cannot be trusted (missing, changed, unlisted), or None.
+
+    A manifest lists its files as ``"files": {relative name: SHA-256}``. A ``strict``
+    check does not trust one that does not (written before manifests recorded them);
+    otherwise such a manifest has nothing to check.
+    """
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        return f"{manifest} cannot be read ({err.__class__.__name__})"
+    files = record.get("files") if isinstance(record, dict) else None
+    if files is None and not strict:
+        return None
+    if not isinstance(files, dict):
+        return f"{manifest} does not list its files' SHA-256"
+    for name, digest in sorted(files.items()):
+        path = manifest.parent / name
+        if not path.is_file():
+            return f"{path} is listed in {manifest} but missing"
+        if file_sha256(path) != digest:
+            return f"{path} does not match the SHA-256 in {manifest}"
+    return None
+
+
+def stamp(
+    config: settings.Settings, manifests: list[Path], if_listed: list[Path] = ()
+) -> list[str]:
+    """Record the extract and settings in stamps; retire manifests whose files fail their
+    check (so make rebuilds them). ``if_listed`` manifests are checked only when they list
+    their files. Returns one message per thing that changed."""
+    folder = config.build_dir / STAMPS
+    messages = []
+    for name, identity in (
+        ("extract", extract_identity(config)),
+        ("settings", settings_identity(config)),
+    ):
+        text = json.dumps(identity, indent=1, sort_keys=True) + "\n"
+        if write_if_changed(folder / f"{name}.json", text):
+            messages.append(f"{name} changed: {json.dumps(identity, sort_keys=True)}")
+    checks = [(m, True) for m in manifests] + [(m, False) for m in if_listed]
+    for manifest, strict in checks:
+        if not manifest.exists():
+            continue
+        problem = manifest_problem(manifest, strict)
+        if problem:
+            manifest.unlink()
+            messages.append(f"{problem}: {manifest.parent} will be rebuilt")
+    return messages
+
+
+@contextlib.contextmanager
+def exclusive(path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``, waiting (and saying so) if another holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"fjo: waiting for {what} ({path} is locked)", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def disk_error(err: OSError) -> str:
+    """One line for a file-system error: the path and what went wrong."""
+    reason = {
+        errno.EROFS: "read-only file system",
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+    }.get(err.errno or 0, err.strerror or str(err))
+    where = err.filename if err.filename is not None else "(unknown path)"
+    return f"cannot write {where}: {reason}"

@@ -242,7 +242,11 @@ def outputs(paths: list[Path]) -> list[Path]:
     found = []
     for p in paths:
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix in (".html", *CHECKERS))
+            found += sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in (".html", *CHECKERS) and not f.name.startswith(".")
+            )  # hidden files are a builder's temporaries, never published
         else:
             found.append(p)
     return found

@@ -14,9 +14,10 @@ from fjo_analysis.errors import BriefingError, ExtractError
 def _data_synth(args: argparse.Namespace) -> None:
     from fjo_analysis.data.synth import synthesise, write
 
+    out = args.out or settings.load().synthetic_extract
     frame = synthesise(args.seed, args.start_year, args.end_year, args.scale)
-    write(frame, args.out)
-    print(f"wrote {len(frame):,} rows to {args.out}")
+    write(frame, out)
+    print(f"wrote {len(frame):,} rows to {out}")
 
 
 def _data_validate(args: argparse.Namespace) -> None:
@@ -117,6 +118,16 @@ def _check(args: argparse.Namespace) -> None:
     print(f"fjo check: {len(outputs(args.paths))} output(s) checked, no disclosive figures")
 
 
+def _stamp(args: argparse.Namespace) -> None:
+    from fjo_analysis.build import stamp
+
+    config = settings.load()
+    manifests = [config.root / m for m in args.manifest]
+    if_listed = [config.root / m for m in args.if_listed]
+    for message in stamp(config, manifests, if_listed):
+        print(f"fjo: {message}", file=sys.stderr)
+
+
 def _index(args: argparse.Namespace) -> None:
     from fjo_analysis.index import write_index
 
@@ -135,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--start-year", type=int, default=settings.DEFAULT_START_YEAR)
     synth.add_argument("--end-year", type=int, default=settings.DEFAULT_END_YEAR)
     synth.add_argument("--scale", type=float, default=1.0, help="1.0 = national scale")
-    synth.add_argument("--out", type=Path, default=settings.load().synthetic_extract)
+    synth.add_argument("--out", type=Path, help="default: data/raw/synthetic_extract.parquet")
     synth.set_defaults(func=_data_synth)
     check = data_commands.add_parser("validate", help="check an extract against the schema")
     check.add_argument("path", type=Path)
@@ -154,6 +165,20 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="audit the release's disclosure control")
     audit.add_argument("paths", type=Path, nargs="*", help="published folders (e.g. reports)")
     audit.set_defaults(func=_audit)
+    stamp = commands.add_parser(
+        "stamp", help="record the extract and settings by content; check manifests (for make)"
+    )
+    stamp.add_argument(
+        "manifest", nargs="*", help="manifests whose files to check, relative to FJO_ROOT"
+    )
+    stamp.add_argument(
+        "--if-listed",
+        action="append",
+        default=[],
+        metavar="MANIFEST",
+        help="a manifest to check only if it lists its files",
+    )
+    stamp.set_defaults(func=_stamp)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")
@@ -173,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (BriefingError, ValueError, FileNotFoundError) as err:
         print(f"fjo: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a read-only or full disk: one line naming the path
+        from fjo_analysis.build import disk_error
+
+        print(f"fjo: {disk_error(err)}", file=sys.stderr)
         return 1
     return 0
 

@@ -16,7 +16,7 @@ import nbformat
 from markupsafe import Markup
 
 from fjo_analysis import settings
-from fjo_analysis.build import area_params, areas, topics
+from fjo_analysis.build import area_params, areas, publish_text, topics
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date, code_version
@@ -107,7 +107,5 @@ def write_index(config: settings.Settings) -> Path:
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
     )
     path = config.reports_dir / "index.html"
-    tmp = path.with_name(".index.tmp.html")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    publish_text(path, page)
     return path

@@ -58,12 +58,50 @@ class Settings:
         return self.root / "reports"
 
 
+#: Disclosure defaults, and the lowest threshold a build may use.
+DEFAULT_SUPPRESS_BELOW = 10
+MIN_SUPPRESS_BELOW = 5
+DEFAULT_ROUND_TO = 0
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the environment variable."""
+
+
+def _whole_number(name: str, default: int, minimum: int, rule: str) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r}: expected a whole number ({rule})") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value}: refused, {rule}")
+    return value
+
+
 def load() -> Settings:
-    """Settings from the environment, with the defaults above."""
+    """Settings from the environment, with the defaults above, checked at the boundary."""
+    root = Path(os.environ.get("FJO_ROOT", ".")).resolve()
     extract = os.environ.get("FJO_EXTRACT") or None
+    if extract is not None:
+        path = Path(extract)
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if not path.exists():
+            raise SettingsError(f"FJO_EXTRACT={extract!r}: no such file ({path})")
+        if not (path.is_file() or path.is_dir()):
+            raise SettingsError(f"FJO_EXTRACT={extract!r}: not a file ({path})")
     return Settings(
-        root=Path(os.environ.get("FJO_ROOT", ".")).resolve(),
-        extract=Path(extract).resolve() if extract else None,
-        suppress_below=int(os.environ.get("FJO_SUPPRESS_BELOW", "10")),
-        round_to=int(os.environ.get("FJO_ROUND_TO", "0")),
+        root=root,
+        extract=path if extract else None,
+        suppress_below=_whole_number(
+            "FJO_SUPPRESS_BELOW",
+            DEFAULT_SUPPRESS_BELOW,
+            MIN_SUPPRESS_BELOW,
+            f"the threshold must be at least {MIN_SUPPRESS_BELOW}",
+        ),
+        round_to=_whole_number(
+            "FJO_ROUND_TO", DEFAULT_ROUND_TO, 0, "0 (no rounding) or a positive base"
+        ),
     )

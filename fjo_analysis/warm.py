@@ -2,7 +2,7 @@
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
 to build a briefing. The server has already imported pandas, matplotlib, statsmodels,
-papermill, nbconvert, Typst and gptables, and keeps the processed data loaded; for each
+papermill, nbconvert, Typst and gptables (each briefing reads its data itself); for each
 request it forks a child, which is a fresh copy of that state, runs the notebook with the
 in-process engine and renders it. The client hands the child its own stdout and stderr
 and waits for the exit code; if the client goes away (make interrupted), the child stops
@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from fjo_analysis import settings
+from fjo_analysis.errors import BriefingError
 from fjo_analysis.settings import PACKAGE_DIR
 
 IDLE_SECONDS = 30
@@ -189,7 +190,7 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
             return conn
         path.unlink(missing_ok=True)
         with open(config.build_dir / "warm.log", "a") as log:
-            subprocess.Popen(
+            server = subprocess.Popen(
                 [sys.executable, "-m", "fjo_analysis.warm", str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -201,8 +202,10 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
             conn = _connect(path)
             if conn is not None:
                 return conn
+            if server.poll() is not None:  # died (or was killed) while starting: say so now
+                break
             time.sleep(0.05)
-    raise RuntimeError(f"the warm builder did not start (see {config.build_dir / 'warm.log'})")
+    raise BriefingError(f"the warm builder did not start (see {config.build_dir / 'warm.log'})")
 
 
 def build(area: str, topic: str) -> int:
@@ -222,7 +225,7 @@ def build(area: str, topic: str) -> int:
         if not answer.get("stale"):
             return int(answer["exit"])
         time.sleep(0.2)  # the stale server is exiting: start a fresh one
-    raise RuntimeError("the warm builder kept reporting stale code")
+    raise BriefingError("the warm builder kept reporting stale code")
 
 
 if __name__ == "__main__":

@@ -14,21 +14,13 @@ import pikepdf
 import pytest
 
 from tests.conftest import EPOCH, project_copy
+from tests.make_helpers import make, make_popen
 
 VENV = Path(sys.prefix)
 
 
 def _make(root, *args, extract=None, timeout=600):
-    env = {**os.environ, "FJO_ROOT": str(root)}
-    if extract is not None:
-        env["FJO_EXTRACT"] = str(extract)
-    return subprocess.run(
-        ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+    return make(root, *args, extract=extract, timeout=timeout)
 
 
 def _snapshot(folder: Path) -> dict:
@@ -120,16 +112,16 @@ def test_broken_extracts_stop_the_build_and_leave_reports_untouched(
     assert _snapshot(published / "data" / "processed") == processed
 
 
-def test_interrupted_build_leaves_no_partial_file(tmp_path, project):
+def test_interrupted_build_leaves_no_partial_file(tmp_path, project, small_extract_csv):
     root = project_copy(tmp_path / "root")
     shutil.copytree(project.processed_dir, root / "data" / "processed")
-    env = {**os.environ, "FJO_ROOT": str(root)}
-    make = subprocess.Popen(
-        ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", "-j2", "reports"],
+    make = make_popen(
+        root,
+        "-j2",
+        "reports",
+        env={"FJO_EXTRACT": str(small_extract_csv)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(root.glob("reports/*/*.html"))) < 2:
@@ -138,7 +130,7 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path, project):
     make.wait(timeout=60)
     time.sleep(3)  # let any child being stopped remove its files
     reports = root / "reports"
-    assert not [p for p in reports.rglob("*") if ".tmp" in p.name]
+    assert not [p for p in reports.rglob("*") if ".tmp" in p.name or p.name.startswith(".")]
     for page in reports.glob("*/*.html"):
         assert page.read_text().rstrip().endswith("</html>")
         pdf, xlsx = page.with_suffix(".pdf"), page.with_suffix(".xlsx")

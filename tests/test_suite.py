@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from fjo_analysis.build import area_params, areas, topics
 from fjo_analysis.errors import BriefingError
 from tests.conftest import ROOT, project_copy
+from tests.make_helpers import make
 
 VENV = Path(sys.prefix)
 
@@ -37,12 +38,24 @@ def test_eleven_areas_and_six_topics():
 
 
 def _make(root, *args, env=None):
-    return subprocess.run(
-        ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
+    return make(root, *args, env=env)
+
+
+def _freshen(root: Path) -> None:
+    """Date every stage in graph order, so that everything looks up to date."""
+    now = time.time()
+    stages = [
+        [*(root / "notebooks").iterdir(), *(root / "params").iterdir()],
+        list((root / "build" / "stamps").iterdir()),
+        [root / "data" / "raw" / "synthetic_extract.parquet"],
+        [root / "data" / "processed" / "manifest.json"],
+        [root / "build" / "stats" / "manifest.json"],
+        [p for p in (root / "reports").rglob("*") if p.is_file() and p.name != "index.html"],
+        [root / "reports" / "index.html"],
+    ]
+    for age, paths in zip(range(len(stages), 0, -1), stages, strict=True):
+        for path in paths:
+            os.utime(path, (now - 10 * age, now - 10 * age))
 
 
 @pytest.fixture
@@ -51,11 +64,14 @@ def made(tmp_path):
     root = project_copy(tmp_path / "root")
     (root / "data" / "processed").mkdir(parents=True)
     (root / "data" / "raw").mkdir()
-    for name in ("data/raw/synthetic_extract.parquet", "data/processed/manifest.json"):
-        (root / name).touch()
-    old = time.time() - 100
-    for path in [*(root / "notebooks").iterdir(), *(root / "params").iterdir()]:
-        os.utime(path, (old, old))
+    (root / "build" / "stats").mkdir(parents=True)
+    (root / "data" / "raw" / "synthetic_extract.parquet").touch()
+    for name in ("data/processed/manifest.json", "build/stats/manifest.json"):
+        (root / name).write_text('{"files": {}}\n')  # manifests listing no files: all present
+    stamped = subprocess.run(
+        [str(VENV / "bin" / "fjo"), "stamp"], cwd=root, env={**os.environ, "FJO_ROOT": str(root)}
+    )
+    assert stamped.returncode == 0
     outputs = [
         root / "reports" / a / f"{t}.{s}"
         for a in areas(root)
@@ -65,6 +81,7 @@ def made(tmp_path):
     for path in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
+    _freshen(root)
     return root
 
 
@@ -76,14 +93,24 @@ def _planned(result) -> set[str]:
     }
 
 
+def _steps(result) -> list[str]:
+    """The fjo subcommands make would run, in order ("data prepare", "stats", ...)."""
+    steps = []
+    for line in result.stdout.splitlines():
+        words = line.split()
+        if words and words[0].endswith("/fjo") and words[1] != "build":
+            steps.append(" ".join(words[1:3]) if words[1] == "data" else words[1])
+    return steps
+
+
 def test_second_make_does_nothing(made):
     assert _make(made, "-q", "reports").returncode == 0
 
 
 def test_touching_one_params_file_rebuilds_only_that_area(made):
     (made / "params" / "london.yaml").touch()
-    planned = _planned(_make(made, "-n", "reports"))
-    assert planned == {f"london/{t}" for t in topics(made)}
+    result = _make(made, "-n", "reports")
+    assert _planned(result) == {f"london/{t}" for t in topics(made)}
 
 
 def test_touching_one_notebook_rebuilds_only_that_topic(made):
@@ -92,12 +119,57 @@ def test_touching_one_notebook_rebuilds_only_that_topic(made):
     assert planned == {f"{a}/infants" for a in areas(made)}
 
 
-def test_changing_the_data_rebuilds_everything(made):
+def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     (made / "data" / "processed" / "manifest.json").touch()
-    assert len(_planned(_make(made, "-n", "reports"))) == 66
+    result = _make(made, "-n", "reports")
+    assert len(_planned(result)) == 66
+    assert _steps(result) == ["stats", "audit", "index"]  # the release audit, then the index
 
 
-def test_a_failing_notebook_fails_only_its_own_briefing(tmp_path, project):
+# make 4.3 -n does not carry a grouped target's planned rebuild on to what depends on it
+# (the index), so "audit" and "index" show only where the statistics change too.
+@pytest.mark.parametrize(
+    "code,steps,briefings",
+    [
+        ("fjo_analysis/charts.py", [], 66),  # rendering code: briefings only
+        ("fjo_analysis/render/pdf.py", [], 66),
+        ("fjo_analysis/measures/infants.py", ["stats", "audit", "index"], 66),  # statistics
+        ("fjo_analysis/stats/rates.py", ["stats", "audit", "index"], 66),
+        ("fjo_analysis/data/validate.py", ["data prepare", "stats", "audit", "index"], 66),
+        ("fjo_analysis/cli.py", [], 0),  # the rest of the package: nothing
+        ("fjo_analysis/index.py", ["audit", "index"], 0),  # the index alone
+    ],
+)
+def test_briefings_depend_only_on_the_code_they_use(made, code, steps, briefings):
+    assert (ROOT / code).exists()
+    result = _make(made, "-n", "-W", code, "reports")  # as if the file had just changed
+    assert _steps(result) == steps, result.stdout
+    assert len(_planned(result)) == briefings
+
+
+def test_editing_the_generator_does_not_rebuild_from_a_real_extract(made):
+    extract = made / "extract.csv"
+    extract.write_text("case_id\n1\n")
+    env = {"FJO_EXTRACT": str(extract)}
+    _make(made, "-n", "reports", env=env)  # records the real extract in its stamp
+    _freshen(made)
+    assert _make(made, "-q", "reports", env=env).returncode == 0
+    result = _make(made, "-n", "-W", "fjo_analysis/data/synth.py", "reports", env=env)
+    assert _steps(result) == [] and not _planned(result)
+    # With the synthetic default, the generator is the data: the extract is made again.
+    result = _make(made, "-n", "-W", "fjo_analysis/data/synth.py", "reports")
+    assert _steps(result)[:2] == ["data synth", "data prepare"]
+
+
+def test_changing_a_disclosure_setting_rebuilds_statistics_and_briefings(made):
+    assert _make(made, "-q", "reports", env={"FJO_SUPPRESS_BELOW": "10"}).returncode == 0
+    for env in ({"FJO_SUPPRESS_BELOW": "11"}, {"FJO_ROUND_TO": "5"}):
+        result = _make(made, "-n", "reports", env=env)
+        assert _steps(result) == ["stats", "audit", "index"], (env, result.stderr)
+        assert len(_planned(result)) == 66
+
+
+def test_a_failing_notebook_fails_only_its_own_briefing(tmp_path, project, small_extract_csv):
     root = tmp_path / "root"
     root.mkdir()
     (root / "params").mkdir()
@@ -110,7 +182,7 @@ def test_a_failing_notebook_fails_only_its_own_briefing(tmp_path, project):
     shutil.copy(ROOT / "Makefile", root)
     (root / "fjo_analysis").symlink_to(ROOT / "fjo_analysis")
     shutil.copytree(project.processed_dir, root / "data" / "processed")
-    result = _make(root, "-j2", "reports", env={"FJO_ROOT": str(root)})  # no -k: the default
+    result = make(root, "-j2", "reports", extract=small_extract_csv)  # no -k: the default
     assert result.returncode != 0
     assert (
         "wales/broken: cell" in result.stderr and "RuntimeError: planted failure" in result.stderr

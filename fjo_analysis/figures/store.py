@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fjo_analysis.data.prepare import load, sha256
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.disclosure.cells import cells_of, relations_of
 from fjo_analysis.disclosure.joint import protect, rounded
@@ -90,8 +91,6 @@ def _denominators(frame: pd.DataFrame, spec) -> list[str]:
 
 def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     """Compute, protect, derive and write the store; return its manifest."""
-    from fjo_analysis.data.prepare import load
-
     start = time.perf_counter()
     cases, source = load(processed_dir, COLUMNS)
     first, last = int(source["first_year"]), int(source["last_year"])
@@ -151,6 +150,11 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
         constant=relations.constant,
         upper=relations.upper,
     )
+    manifest["files"] = {
+        str(path.relative_to(staging)): sha256(path)
+        for path in sorted(staging.rglob("*"))
+        if path.is_file()
+    }
     _write_json(staging / MANIFEST, manifest)
     _replace_dir(staging, out_dir)
     return manifest
