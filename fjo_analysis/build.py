@@ -269,14 +269,33 @@ def public_log(doc, rules: Rules, area_slug: str, topic: str) -> dict:
 def build(
     area_slug: str, topic: str, config: settings.Settings | None = None, engine: str | None = None
 ) -> float:
-    """Execute and render one briefing; print a progress line; return seconds taken."""
+    """Execute and render one briefing; print a progress line; return seconds taken. A
+    topic with nothing to publish for this extract is skipped with a message."""
     config = config or settings.load()
     start = time.perf_counter()
+    reason = nothing_to_publish(topic, config)
+    if reason:
+        print(f"{progress(config)} {area_slug}/{topic} skipped: {reason}", flush=True)
+        return 0.0
     executed = execute(area_slug, topic, config, engine)
     render(executed, area_slug, topic, config)
     seconds = time.perf_counter() - start
     print(f"{progress(config)} {area_slug}/{topic} {seconds:.1f} s", flush=True)
     return seconds
+
+
+def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:
+    """Why a topic has nothing to publish (the extract has no cases of its law type, e.g. a
+    private-law-only extract and the public-law topics), or None."""
+    notebook = config.root / "notebooks" / f"{topic}.ipynb"
+    stats = config.stats_dir / "manifest.json"
+    if not notebook.exists() or not stats.exists():
+        return None
+    law_type = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["fjo"].get("law_type")
+    present = json.loads(stats.read_text(encoding="utf-8")).get("law_types", [])
+    if law_type and law_type not in present:
+        return f"the extract has no {law_type}-law cases, so this topic has no figures"
+    return None
 
 
 def progress(config: settings.Settings) -> str:

@@ -65,3 +65,21 @@ def test_awkward_extracts_build_a_safe_store(shape, tmp_path):
     newborns = Store(stats).table("newborns")
     if shape == "a single newborn":
         assert (newborns["newborns"] == MARK).all()
+
+
+def test_a_private_law_only_extract_skips_the_public_law_topics(tmp_path, capsys):
+    from fjo_analysis import settings
+    from fjo_analysis.build import build as build_briefing
+    from tests.conftest import project_copy
+
+    root = project_copy(tmp_path / "root")
+    config = settings.Settings(root=root, extract=None, suppress_below=10, round_to=0)
+    frame = synthesise(seed=2, start_year=2016, end_year=2019, scale=0.01)
+    write(frame[frame["law_type"] == "private"], tmp_path / "private.parquet")
+    prepare(tmp_path / "private.parquet", config.processed_dir, synthetic=True)
+    build(config.processed_dir, config.stats_dir, Rules())
+    assert Store(config.stats_dir).manifest["law_types"] == ["private"]
+    for topic in ("care-proceedings", "infants", "timeliness", "outcomes", "recurrence"):
+        assert build_briefing("wales", topic, config) == 0.0
+        assert "skipped: the extract has no public-law cases" in capsys.readouterr().out
+        assert not (root / "reports" / "wales" / f"{topic}.html").exists()

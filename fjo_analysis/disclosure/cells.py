@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, briefing_areas
 
 KEY_COLUMNS = (
@@ -54,12 +54,6 @@ class Relations:
         return len(self.constant)
 
 
-def _key(frame: pd.DataFrame, columns) -> pd.Series:
-    if not columns:
-        return pd.Series("", index=frame.index)
-    return frame[list(columns)].astype(str).agg("|".join, axis=1)
-
-
 def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every count of every table, one row each (true values in ``value``)."""
     parts = []
@@ -68,13 +62,13 @@ def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         frame = frame.copy()
         for hidden, (total, part) in spec.hidden.items():
             frame[hidden] = frame[total] - frame[part]
-        key = _key(frame, spec.keys)
+        key = row_keys(frame, spec.keys)
         year = (
             frame["financial_year"]
             if "financial_year" in frame
             else pd.Series(-1, index=frame.index)
         )
-        crumbs = _key(frame, [k for k in spec.keys if k != "financial_year"])
+        crumbs = row_keys(frame, [k for k in spec.keys if k != "financial_year"])
         for column in (*spec.counts, *spec.hidden):
             parts.append(
                 pd.DataFrame(

@@ -29,7 +29,7 @@ from fjo_analysis.disclosure.cells import cells_of, relations_of
 from fjo_analysis.disclosure.joint import protect, rounded
 from fjo_analysis.figures.compute import compute
 from fjo_analysis.figures.derive import add_comparison, derive_table, trends
-from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, WALES
 from fjo_analysis.measures.timeliness import SETTLED_OPEN_SHARE
 
@@ -74,7 +74,7 @@ def publish_counts(
     for name, frame in tables.items():
         spec = TABLES[name]
         frame = frame.reset_index(drop=True).copy()
-        key = frame[list(spec.keys)].astype(str).agg("|".join, axis=1)
+        key = row_keys(frame, spec.keys)
         for column in spec.counts:
             where = pd.MultiIndex.from_arrays(
                 [[name] * len(frame), frame["area_code"], key, [column] * len(frame)]
@@ -115,6 +115,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     trend_table = trends(published, last, dispersion)
     manifest = {
         "settled_year": settled_year(truth["durations"], first),
+        "law_types": sorted(cases["law_type"].dropna().astype(str).unique().tolist()),
         "rules": {"threshold": rules.threshold, "round_to": rules.round_to},
         "source": source,
         "tables": sorted(published),

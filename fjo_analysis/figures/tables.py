@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -53,6 +55,14 @@ class Table:
         """The key below the year (age band, final order...), if any."""
         rest = [k for k in self.keys if k != "financial_year"]
         return rest[-1] if rest else None
+
+
+def row_keys(frame: pd.DataFrame, columns) -> pd.Series:
+    """Each row's key as text ("2019" or "2019|under 1"): how cells are named."""
+    columns = list(columns)
+    if not columns or frame.empty:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[columns].astype(str).agg("|".join, axis=1)
 
 
 TABLES = {
