@@ -257,7 +257,7 @@ def test_two_makes_at_once_wait_for_each_other(copy, extracts, tmp_path):
     assert "waiting for it" in errs[1]
     assert sum(f"{AREA}/{TOPIC}" in out for out in outs) == 1  # built once, not twice
     assert not _hidden(copy)
-    assert not check.check([copy / "reports"])
+    assert not check.check([copy / "reports"], 10)
     assert _outputs(copy)["html"].read_text().rstrip().endswith("</html>")
 
 
@@ -314,7 +314,7 @@ def test_a_killed_warm_builder_leaves_nothing_read_as_published(copy, extracts):
     result = subprocess.run(command, env=env, cwd=copy, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert not _hidden(copy)
-    assert not check.check([copy / "reports"])
+    assert not check.check([copy / "reports"], 10)
 
 
 def _mount_tmpfs(path: Path, options: str) -> None:

@@ -164,11 +164,10 @@ def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
 def test_warm_build_reports_a_failing_notebook(tmp_path, project):
     root = project_copy(tmp_path / "root")
     shutil.copytree(project.processed_dir, root / "data" / "processed")
+    shutil.copytree(project.stats_dir, root / "build" / "stats")
     notebook = root / "notebooks" / "outcomes.ipynb"
     notebook.write_text(
-        notebook.read_text().replace(
-            "b.protect(outcomes.by_year(", "b.protect(outcomes.by_yeer(", 1
-        )
+        notebook.read_text().replace('b.figures("final_orders")', 'b.figurez("final_orders")', 1)
     )
     env = {**os.environ, "FJO_ROOT": str(root), "FJO_WARM": "1"}
     result = subprocess.run(

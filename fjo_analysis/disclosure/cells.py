@@ -9,7 +9,9 @@ the true counts. The relations a reader could use:
 * within a row: a hidden count = its total minus its part (``older_infants``);
 * breakdowns: age bands (and final orders, with "no final order yet") add up to the
   year's children; applicants to the year's private-law cases;
-* identities between tables: infants = children aged under 1;
+* identities between tables: infants = children aged under 1; over all years, cases
+  issued = cases concluded + cases still open, and cases concluded within 26 weeks by
+  year of issue = the same by year of final order;
 * order: mothers followed up for 3 years <= for 1 year; returned within a time <=
   followed up for it.
 
@@ -192,6 +194,26 @@ def relations_of(cells: pd.DataFrame) -> Relations:
         ],
         [1.0, -1.0],
     )
+    # the same cases counted by year of issue and by year of final order: over all years,
+    # cases issued = cases concluded + cases still open, and likewise within 26 weeks
+    for issued, concluded in (
+        (
+            [("durations", "cases", 1.0), ("durations", "open_cases", -1.0)],
+            ("disposals", "disposals"),
+        ),
+        ([("durations", "within_26_weeks", 1.0)], ("disposals", "disposals_within_26_weeks")),
+    ):
+        for _, group in cells.groupby("area_code", sort=False):
+            ids, coefs = [], []
+            for table, column, sign in issued:
+                part = group[(group["table"] == table) & (group["column"] == column)]["id"]
+                ids += part.tolist()
+                coefs += [sign] * len(part)
+            part = group[(group["table"] == concluded[0]) & (group["column"] == concluded[1])]
+            ids += part["id"].tolist()
+            coefs += [-1.0] * len(part)
+            if ids:
+                b.rows.append((np.array(ids), np.array(coefs), False))
     # order: mothers followed up for longer are a subset of those followed for less, and
     # those who returned within a time are a subset of those followed up for it
     ttr = cells[cells["table"] == "time_to_return"]

@@ -99,7 +99,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
         recheck = np.asarray(added + narrow.tolist())
 
 
-def _partner(target, rows, matrix, by_cell, value, unknown, hops: int = 2) -> int | None:
+def _partner(target, rows, matrix, by_cell, value, unknown, hops: int = 1) -> int | None:
     """The smallest published cell within ``hops`` relations of ``target`` (a step through
     an unpublished cell counts as one hop), widening the search until one is found."""
     seen_rows, frontier = set(), list(rows)

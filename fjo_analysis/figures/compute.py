@@ -160,19 +160,13 @@ def sibling_dispersion(care: pd.DataFrame, private: pd.DataFrame, years: list[in
 
 
 def without_structural_zeros(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
-    """Leave out a breakdown's category in a year where no area has any (children with no
-    birth date when every record has one; "no final order yet" once every case of a year
-    has concluded): an empty category for the whole of England and Wales says nothing
-    about anyone, and publishing it only as a suppressed cell would force needless
-    secondary suppression across the release."""
+    """Leave out a breakdown's category that never occurs in the extract (no area, no year:
+    e.g. "not known" ages when every record has a birth date). It says nothing about
+    anyone, and publishing it only as suppressed cells would force needless secondary
+    suppression. A category empty in some years only stays, suppressed where small."""
     if spec.breakdown is None:
         return frame
-    keys = list(spec.keys)
     countries = frame[frame["area_code"].isin([ENGLAND, WALES])]
-    totals = countries.groupby(keys, sort=False)[list(spec.counts)].sum().sum(axis=1)
-    empty = totals[totals == 0].index
-    if len(empty) == 0:
-        return frame
-    empty = pd.MultiIndex.from_frame(empty.to_frame(index=False))
-    drop = pd.MultiIndex.from_frame(frame[keys]).isin(empty)
-    return frame[~drop].reset_index(drop=True)
+    totals = countries.groupby(spec.breakdown, sort=False)[list(spec.counts)].sum().sum(axis=1)
+    empty = totals.index[totals == 0]
+    return frame[~frame[spec.breakdown].isin(empty)].reset_index(drop=True)
