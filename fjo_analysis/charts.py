@@ -177,7 +177,9 @@ def bars(
     ranked: bool = True,
 ) -> Chart:
     """Horizontal bars (largest first when ranked), values written on the bars, and an
-    optional reference line."""
+    optional reference line (left out when the reference value is suppressed)."""
+    if reference is not None and np.isnan(numeric([reference])[0]):
+        reference = None
     values = numeric(table[value])
     order = (
         np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")
