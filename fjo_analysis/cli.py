@@ -20,10 +20,16 @@ def _data_synth(args: argparse.Namespace) -> None:
 
 
 def _data_validate(args: argparse.Namespace) -> None:
-    from fjo_analysis.data.validate import validate
+    from fjo_analysis.data.validate import check_extract
 
-    frame = validate(args.path)
-    print(f"{args.path}: {len(frame):,} rows, no problems")
+    checked = check_extract(args.path)
+    warnings = checked.warnings()
+    if not warnings:
+        print(f"{args.path}: {len(checked.frame):,} rows, no problems")
+        return
+    print(f"{args.path}: {len(checked.frame):,} rows, {len(warnings)} warning(s):")
+    for line in warnings:  # one line per (column, kind of repair), with its count
+        print(f"  warning: {line}")
 
 
 def _data_prepare(args: argparse.Namespace) -> None:
@@ -33,6 +39,11 @@ def _data_prepare(args: argparse.Namespace) -> None:
     source = args.source or config.source_extract
     manifest = prepare(source, config.processed_dir, synthetic=config.extract is None)
     print(f"prepared {manifest['rows']:,} rows from {source} into {config.processed_dir}")
+    for line in manifest.get("warnings", []):
+        print(f"  warning: {line}")
+    if manifest.get("part_year"):
+        part = manifest["part_year"]
+        print(f"  note: financial year {part['financial_year']} is a part year {part['label']}")
 
 
 def _build(args: argparse.Namespace) -> None:

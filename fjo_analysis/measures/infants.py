@@ -101,7 +101,9 @@ def urgent_hearings(cases: pd.DataFrame, code: str, first_year: int) -> pd.DataF
     """Newborns and older children by notice of the first hearing, from ``first_year`` on."""
     public = in_area(public_law(cases), code)
     public = public[
-        (public["financial_year"] >= first_year) & public["first_hearing_notice_days"].notna()
+        (public["financial_year"] >= first_year)
+        & public["first_hearing_notice_days"].notna()
+        & public["newborn"].notna()  # a child with no birth date has no age group
     ]
     rows = []
     for group, members in (

@@ -1,0 +1,163 @@
+"""Rows kept but left out of a measure, part years, and what the processed manifest says
+about them."""
+
+import pandas as pd
+import pytest
+
+from fjo_analysis.areas import ENGLAND
+from fjo_analysis.data.prepare import derive, load, prepare, sha256, years_covered
+from fjo_analysis.data.synth import synthesise, write
+from fjo_analysis.errors import ExtractError
+from fjo_analysis.measures import care_proceedings as cp
+from fjo_analysis.measures import infants
+
+
+def _cut(frame: pd.DataFrame, to: str) -> pd.DataFrame:
+    """The extract as it would have been taken on ``to``: later cases absent, later
+    closures still open."""
+    to = pd.Timestamp(to)
+    cut = frame[frame["issue_date"] <= to].copy()
+    later = cut["close_date"] > to
+    cut.loc[later, "close_date"] = pd.NaT
+    cut.loc[later, "final_order"] = None
+    return cut.reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    "latest,first,last,part",
+    [
+        ("2020-03-31", 2016, 2019, None),
+        ("2020-03-25", 2016, 2019, None),  # within the last week of March: complete
+        ("2020-03-24", 2016, 2018, (2019, "2020-03-24", "(part year to 24 March 2020)")),
+        ("2020-04-01", 2016, 2019, (2020, "2020-04-01", "(part year to 1 April 2020)")),
+        ("2020-09-30", 2016, 2019, (2020, "2020-09-30", "(part year to 30 September 2020)")),
+    ],
+)
+def test_years_covered_rule(latest, first, last, part):
+    issued = pd.Series(pd.to_datetime(["2016-04-01", "2018-07-01", latest]))
+    got_first, got_last, got_part = years_covered(issued)
+    assert (got_first, got_last) == (first, last)
+    if part is None:
+        assert got_part is None
+    else:
+        assert got_part == dict(zip(("financial_year", "to", "label"), part, strict=True))
+
+
+@pytest.fixture(scope="module")
+def to_september_2020(tmp_path_factory):
+    """An extract ending on 30 September 2020, prepared."""
+    root = tmp_path_factory.mktemp("part")
+    frame = _cut(synthesise(seed=7, start_year=2016, end_year=2020, scale=0.05), "2020-09-30")
+    source = root / "to_september_2020.csv"
+    write(frame, source)
+    out = root / "processed"
+    return prepare(source, out, synthetic=False), out, frame
+
+
+def test_extract_ending_in_september_never_reports_a_full_year(to_september_2020):
+    manifest, out, frame = to_september_2020
+    assert manifest["first_year"] == 2016
+    assert manifest["last_year"] == 2019
+    assert manifest["part_year"] == {
+        "financial_year": 2020,
+        "to": "2020-09-30",
+        "label": "(part year to 30 September 2020)",
+    }
+    # the part year's cases stay in data/processed/, but measures read complete years only
+    everything, _ = load(out, part_year=True)
+    assert len(everything) == len(frame) == manifest["rows"]
+    assert everything["financial_year"].max() == 2020
+    cases, stored = load(out)
+    assert stored == manifest
+    assert sorted(cases["financial_year"].unique()) == [2016, 2017, 2018, 2019]
+    public, _ = load(out, law_type="public")
+    assert set(public["law_type"]) == {"public"} and public["financial_year"].max() == 2019
+
+
+def test_headline_trend_uses_complete_years_only(to_september_2020):
+    _, out, _ = to_september_2020
+    cases, manifest = load(out)
+    trend = cp.trend(cases, ENGLAND)
+    assert (trend.first_year, trend.last_year) == (2016, manifest["last_year"])
+    by_year = cp.children_by_year(cases, ENGLAND)
+    assert by_year["financial_year"].tolist() == [2016, 2017, 2018, 2019]
+    # what happened before: half a year counted as a whole one makes the rate "fall"
+    with_part, _ = load(out, part_year=True)
+    wrong = cp.trend(with_part, ENGLAND)
+    assert wrong.last_year == 2020
+    assert wrong.annual_change_pct < trend.annual_change_pct - 10
+
+
+def test_an_extract_without_a_complete_year_is_refused(tmp_path, small_extract):
+    source = tmp_path / "short.csv"
+    write(_cut(small_extract, "2016-09-30"), source)
+    with pytest.raises(ExtractError, match="expected at least one complete financial year"):
+        prepare(source, tmp_path / "out", synthetic=False)
+
+
+def test_missing_birth_dates_leave_rows_in_and_ages_out(tmp_path, small_extract):
+    frame = small_extract.copy()
+    public = frame.index[frame["law_type"] == "public"]
+    missing = public[:40]
+    frame.loc[missing, "child_birth_date"] = pd.NaT
+    frame.loc[public[40:43], "first_hearing_notice_days"] = pd.array([-1, 400, 366])
+    source = tmp_path / "gaps.parquet"
+    write(frame, source)
+    manifest = prepare(source, tmp_path / "out", synthetic=False)
+    assert manifest["rows"] == len(frame)
+    assert manifest["quality"]["missing_birth_date"]["count"] == 40
+    assert manifest["quality"]["notice_days_out_of_range"]["count"] == 3
+    assert all(v["description"] for v in manifest["quality"].values())
+    assert any(
+        "no birth date" in w and w.startswith("gaps.parquet, column") for w in manifest["warnings"]
+    )
+    cases, _ = load(tmp_path / "out")
+    gaps = cases[cases["child_birth_date"].isna()]
+    assert len(gaps) == 40
+    assert gaps[["age_at_issue_days", "newborn", "infant", "age_band"]].isna().all().all()
+    known = cases[cases["child_birth_date"].notna()]
+    assert known[["age_at_issue_days", "newborn", "infant", "age_band"]].notna().all().all()
+    # every age-based measure leaves them out, and none fails on them
+    full, _ = derive(small_extract)
+    year = 2019
+    assert cp.by_age_band(cases, ENGLAND, year)["children"].sum() <= (
+        cp.by_age_band(full, ENGLAND, year)["children"].sum()
+    )
+    assert infants.by_year(cases, ENGLAND)["infants"].sum() <= (
+        infants.by_year(full, ENGLAND)["infants"].sum()
+    )
+    urgent = infants.urgent_hearings(cases, ENGLAND, 2016)
+    assert urgent["with_notice_recorded"].max() > 0
+    notice = cases.loc[public[40:43], "first_hearing_notice_days"]
+    assert notice.isna().all()
+
+
+def test_missing_birth_date_in_derive():
+    one = pd.DataFrame(
+        {
+            "issue_date": pd.to_datetime(["2020-05-10", "2020-05-10"]),
+            "close_date": [pd.NaT, pd.NaT],
+            "child_birth_date": [pd.Timestamp("2020-05-08"), pd.NaT],
+            "local_authority_code": ["E09000007"] * 2,
+            "law_type": ["public"] * 2,
+            "application_type": ["care_supervision_s31"] * 2,
+            "applicant_type": ["local_authority"] * 2,
+            "sex": ["male"] * 2,
+            "ethnicity": ["White"] * 2,
+            "final_order": [None, None],
+        }
+    )
+    out, _ = derive(one)
+    assert out["newborn"].tolist()[0] is True and out["infant"].tolist()[0] is True
+    assert out["age_band"].tolist()[0] == "under 1"
+    assert out.loc[1, ["age_at_issue_days", "newborn", "infant", "age_band"]].isna().all()
+
+
+def test_partitioned_directory_is_prepared(tmp_path, small_extract):
+    directory = tmp_path / "extract"
+    small_extract.to_parquet(directory, partition_cols=["law_type"])
+    manifest = prepare(directory, tmp_path / "out", synthetic=False)
+    assert manifest["rows"] == len(small_extract)
+    assert manifest["source_file"] == "extract" and len(manifest["source_sha256"]) == 64
+    (directory / "law_type=public" / "extra.parquet").write_bytes(b"x")
+    assert sha256(directory) != manifest["source_sha256"]  # the hash follows the files
