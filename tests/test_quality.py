@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 
 from fjo_analysis.areas import ENGLAND
-from fjo_analysis.data.prepare import derive, load, prepare, sha256, years_covered
+from fjo_analysis.data.prepare import (
+    derive,
+    load,
+    part_year_start,
+    prepare,
+    sha256,
+    years_covered,
+)
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.errors import ExtractError
 from fjo_analysis.measures import care_proceedings as cp
@@ -41,6 +48,25 @@ def test_years_covered_rule(latest, first, last, part):
         assert got_part is None
     else:
         assert got_part == dict(zip(("financial_year", "to", "label"), part, strict=True))
+
+
+@pytest.mark.parametrize(
+    "earliest,first,start",
+    [
+        ("2016-04-01", 2016, None),
+        ("2016-04-07", 2016, None),  # within the first week of April: complete
+        ("2016-04-08", 2017, (2016, "2016-04-08", "(part year from 8 April 2016)")),
+        ("2016-01-04", 2016, (2015, "2016-01-04", "(part year from 4 January 2016)")),
+    ],
+)
+def test_part_year_at_the_start(earliest, first, start):
+    issued = pd.Series(pd.to_datetime([earliest, "2018-07-01", "2020-03-31"]))
+    assert years_covered(issued)[:2] == (first, 2019)
+    got = part_year_start(issued)
+    if start is None:
+        assert got is None
+    else:
+        assert got == dict(zip(("financial_year", "from", "label"), start, strict=True))
 
 
 @pytest.fixture(scope="module")

@@ -92,16 +92,20 @@ def derive(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
 def years_covered(issue_dates: pd.Series) -> tuple[int, int, dict | None]:
     """The first and the last COMPLETE financial year of an extract, and its part year.
 
-    Rule: the extract is complete up to the end of a financial year (31 March) when its
+    Rule: an extract is complete up to the end of a financial year (31 March) when its
     latest issue date falls in the last week of that year (25-31 March), since a few
     quiet days at the end of an extract are normal but a missing week or more is not.
     Otherwise the financial year of the latest issue date is a part year: it is never
     reported as a full year (``last_year`` is the year before it), and ``part_year``
     says how far it goes, e.g. ``{"financial_year": 2020, "to": "2020-09-30",
     "label": "(part year to 30 September 2020)"}``; else ``part_year`` is None.
+    Likewise at the start (see ``part_year_start``): the first year is complete when the
+    earliest issue date falls in the first week of April.
     """
-    first = int(issue_dates.min().year - (issue_dates.min().month < 4))
-    latest = issue_dates.max()
+    earliest, latest = issue_dates.min(), issue_dates.max()
+    first = int(earliest.year - (earliest.month < 4))
+    if earliest > pd.Timestamp(first, 4, COMPLETE_WITHIN_DAYS):
+        first += 1
     year = int(latest.year - (latest.month < 4))
     year_end = pd.Timestamp(year + 1, 3, 31)
     if latest >= year_end - pd.Timedelta(days=COMPLETE_WITHIN_DAYS - 1):
@@ -110,12 +114,25 @@ def years_covered(issue_dates: pd.Series) -> tuple[int, int, dict | None]:
     return first, year - 1, {"financial_year": year, "to": f"{latest:%Y-%m-%d}", "label": label}
 
 
+def part_year_start(issue_dates: pd.Series) -> dict | None:
+    """The part year at the start of an extract whose earliest issue date is after the
+    first week of April, e.g. ``{"financial_year": 2009, "from": "2010-01-04", "label":
+    "(part year from 4 January 2010)"}``; None when the first year is complete."""
+    earliest = issue_dates.min()
+    year = int(earliest.year - (earliest.month < 4))
+    if earliest <= pd.Timestamp(year, 4, COMPLETE_WITHIN_DAYS):
+        return None
+    label = f"(part year from {earliest.day} {earliest:%B %Y})"
+    return {"financial_year": year, "from": f"{earliest:%Y-%m-%d}", "label": label}
+
+
 def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
     """Validate ``source``, write the processed cases and their manifest; return the manifest.
 
     The manifest records, besides the source and its hash: ``first_year`` and
-    ``last_year`` (the complete financial years measures report), ``part_year`` (see
-    ``years_covered``; its cases stay in the processed file), ``quality`` (kind ->
+    ``last_year`` (the complete financial years measures report), ``part_year`` and
+    ``part_year_start`` (see ``years_covered``; their cases stay in the processed file
+    and ``load`` leaves them out), ``quality`` (kind ->
     ``{"count": n, "description": "..."}`` for rows kept but left out of a measure) and
     ``warnings`` (one line per repair made to the extract).
     """
@@ -146,6 +163,7 @@ def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
         "first_year": first_year,
         "last_year": last_year,
         "part_year": part_year,
+        "part_year_start": part_year_start(processed["issue_date"]),
         "quality": checked.quality,
         "warnings": checked.warnings(source.name),
     }
@@ -169,12 +187,14 @@ def load(
 
     Only cases issued in the complete financial years ``manifest["first_year"]`` to
     ``manifest["last_year"]`` are returned, so every measure built on them reports full
-    years only; ``part_year=True`` adds the cases of a part year at the end of the
-    extract (``manifest["part_year"]``), e.g. to label them "(part year to ...)".
+    years only; ``part_year=True`` adds the cases of part years at the end and start of
+    the extract (``manifest["part_year"]``, ``manifest["part_year_start"]``), e.g. to
+    label them "(part year to 30 September 2020)".
     """
     manifest = json.loads((processed_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     filters = [] if law_type is None else [("law_type", "==", law_type)]
     if not part_year and "last_year" in manifest:
+        filters.append(("financial_year", ">=", int(manifest["first_year"])))
         filters.append(("financial_year", "<=", int(manifest["last_year"])))
     filters = filters or None
     cases = pd.read_parquet(processed_dir / CASES_FILE, columns=columns, filters=filters)
