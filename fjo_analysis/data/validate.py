@@ -466,7 +466,14 @@ def _notice_days(frame, name, problems, repairs, unparsed, quality) -> None:
 # --- the whole extract -------------------------------------------------------------------
 
 
-def parse(
+def parse(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed columns from raw ones, with a problem for every kind of value that does not
+    parse (``parse_all`` also returns the repairs and quality counts)."""
+    frame, problems, *_ = parse_all(raw, name)
+    return frame, problems
+
+
+def parse_all(
     raw: pd.DataFrame, name: str
 ) -> tuple[pd.DataFrame, list[Problem], list[Repair], dict, dict]:
     """Typed columns from raw ones: the frame, its problems (grouped), the repairs made,
@@ -590,7 +597,7 @@ def check_extract(path: Path, extract_date: pd.Timestamp | None = None) -> Check
     every kind of problem in it."""
     name = str(path)
     extract_date = extract_date or pd.Timestamp.today().normalize()
-    frame, problems, repairs, quality, unparsed = parse(read_raw(path), name)
+    frame, problems, repairs, quality, unparsed = parse_all(read_raw(path), name)
     if not any(p.expected == "this column to be present" for p in problems) and not (
         any(p.expected == "each column once" for p in problems)
     ):
