@@ -1,6 +1,11 @@
 """Rows kept but left out of a measure, part years, and what the processed manifest says
 about them."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
@@ -187,3 +192,28 @@ def test_partitioned_directory_is_prepared(tmp_path, small_extract):
     assert manifest["source_file"] == "extract" and len(manifest["source_sha256"]) == 64
     (directory / "law_type=public" / "extra.parquet").write_bytes(b"x")
     assert sha256(directory) != manifest["source_sha256"]  # the hash follows the files
+
+
+def test_prepare_prints_its_warnings(tmp_path, small_extract):
+    frame = small_extract.copy()
+    frame["case_id"] = frame["case_id"] + " "
+    frame.loc[frame.index[:3], "child_birth_date"] = pd.NaT
+    source = tmp_path / "spaced.parquet"
+    write(frame, source)
+    env = {**os.environ, "FJO_ROOT": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "fjo_analysis.cli", "data", "prepare", "--source", str(source)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"prepared {len(frame):,} rows")
+    assert any(
+        "warning: spaced.parquet, column case_id: spaces around IDs removed" in line
+        for line in lines
+    )
+    assert any("column child_birth_date: rows with no birth date kept" in line for line in lines)
+    manifest = json.loads((tmp_path / "data" / "processed" / "manifest.json").read_text())
+    assert len(manifest["warnings"]) == 2

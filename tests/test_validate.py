@@ -205,7 +205,7 @@ def test_a_mix_of_day_first_and_month_first_is_rejected(tmp_path, rows):
     rows.loc[0, "issue_date"] = "31/01/2017"
     rows.loc[1, "child_birth_date"] = "01/31/2010"
     problems = "\n".join(_problems(tmp_path, rows))
-    assert "values mix dd/mm/yyyy and mm/dd/yyyy" in problems
+    assert "values look like dd/mm/yyyy mixed with mm/dd/yyyy: the order is uncertain" in problems
     assert "row 1, column issue_date" in problems and "row 2, column child_birth_date" in problems
 
 
@@ -380,7 +380,7 @@ def test_wrong_encoding_hints_latin_1(tmp_path, rows):
     with pytest.raises(
         ExtractError,
         match=r"row 5: expected UTF-8 text \(found 'byte 0xe9 on line 6'\); the file looks "
-        r"Latin-1 \(Windows-1252\) encoded",
+        r"Latin-1 encoded \(Windows-1252\); save it as UTF-8",
     ):
         validate(path)
 

@@ -188,7 +188,7 @@ def read_raw(path: Path) -> pd.DataFrame:
         found = f"byte {raw_bytes[exc.start]:#x} on line {line}"
         try:
             raw_bytes.decode("cp1252")
-            hint = "the file looks Latin-1 (Windows-1252) encoded; save it as UTF-8"
+            hint = "the file looks Latin-1 encoded (Windows-1252); save it as UTF-8"
         except UnicodeDecodeError:
             hint = ""
         raise _fail(name, "UTF-8 text", found, row=line - 1, hint=hint) from None
@@ -418,7 +418,8 @@ def _dates(frame, name, problems, repairs, unparsed) -> None:
             hint = ""
             if (bad & slashed.astype(bool)).any():
                 hint = {
-                    "mixed": "values mix dd/mm/yyyy and mm/dd/yyyy, so the order is uncertain",
+                    "mixed": "values look like dd/mm/yyyy mixed with mm/dd/yyyy: the order is "
+                    "uncertain",
                     "mdy": "values look like mm/dd/yyyy (month first); write YYYY-MM-DD",
                     None: "values look like dd/mm/yyyy or mm/dd/yyyy, but no day above 12 "
                     "shows which; write YYYY-MM-DD",
