@@ -54,6 +54,7 @@ FRAME_CHECK_COLUMN = {
 # Values that stand for "no ID" in exports; compared after stripping, ignoring case.
 PLACEHOLDER_IDS = ("", "null", "none", "nan", "n/a", "na", "-", "unknown", "0")
 NOTICE_DAYS_RANGE = (0, 365)
+OUT_OF_RANGE_ACTION = "notice days outside 0-365 treated as missing (left out of notice measures)"
 ADULT_AGE_YEARS = 18
 # The kinds of row kept but left out of a measure, with the sentence the methods use.
 QUALITY = {
@@ -290,9 +291,13 @@ def _code(column: pd.Series):
 def _ids(frame, column, name, problems, repairs, unparsed) -> None:
     text = frame[column].astype("string")
     clean = text.str.strip()
-    spaced = (text != clean).fillna(False).to_numpy()
+    length = clean.str.len()
+    spaced = (text.str.len() != length).fillna(False).to_numpy()  # strip only shortens
     repairs.append(_repair(name, column, spaced, text, "spaces around IDs removed"))
-    placeholder = (clean.isna() | clean.str.lower().isin(PLACEHOLDER_IDS)).to_numpy()
+    placeholder = clean.isna().to_numpy().copy()
+    short = (length <= max(map(len, PLACEHOLDER_IDS))).fillna(False).to_numpy()
+    if short.any():  # real IDs are longer than every placeholder: look at short ones only
+        placeholder[short] |= clean[short].str.lower().isin(PLACEHOLDER_IDS).to_numpy()
     problems.append(
         _problem(
             name,
@@ -305,7 +310,8 @@ def _ids(frame, column, name, problems, repairs, unparsed) -> None:
         )
     )
     unparsed[column] = placeholder
-    frame[column] = clean
+    if spaced.any():
+        frame[column] = clean
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -334,7 +340,9 @@ def _timestamps(column: pd.Series, name, problems, repairs) -> pd.Series:
     tz = getattr(column.dtype, "tz", None)
     present = column.notna().to_numpy()
     if tz is None:
-        at_midnight = (column == column.dt.normalize()) | ~present
+        unit, _ = np.datetime_data(column.dtype)
+        per_day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype("int64")
+        at_midnight = (column.to_numpy().view("int64") % per_day == 0) | ~present
         if bool(at_midnight.all()):
             return column
         problems.append(
@@ -437,6 +445,22 @@ def _dates(frame, name, problems, repairs, unparsed) -> None:
 def _notice_days(frame, name, problems, repairs, unparsed, quality) -> None:
     column = INTEGER_COLUMNS[0]
     values = frame[column]
+    low, high = NOTICE_DAYS_RANGE
+    if pd.api.types.is_integer_dtype(values):  # whole numbers already: check the range only
+        outside = ((values < low) | (values > high)).fillna(False).to_numpy(dtype=bool)
+        quality["notice_days_out_of_range"] = int(outside.sum())
+        if outside.any():
+            repairs.append(
+                _repair(
+                    name,
+                    column,
+                    outside,
+                    values.astype("string"),
+                    OUT_OF_RANGE_ACTION,
+                )
+            )
+            frame[column] = values.astype("Int64").mask(outside)
+        return
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.astype("Float64")
         text = values.astype("string")
@@ -448,7 +472,6 @@ def _notice_days(frame, name, problems, repairs, unparsed, quality) -> None:
     problems.append(
         _problem(name, column, bad, text, "a whole number of days", "values are not whole numbers")
     )
-    low, high = NOTICE_DAYS_RANGE
     outside = (~bad & ((numbers < low) | (numbers > high)).fillna(False).to_numpy()).astype(bool)
     quality["notice_days_out_of_range"] = int(outside.sum())
     repairs.append(
@@ -457,7 +480,7 @@ def _notice_days(frame, name, problems, repairs, unparsed, quality) -> None:
             column,
             outside,
             text,
-            f"notice days outside {low}-{high} treated as missing (left out of notice measures)",
+            OUT_OF_RANGE_ACTION,
         )
     )
     unparsed[column] = bad
@@ -530,15 +553,25 @@ def parse_all(
 
 def _adults(frame: pd.DataFrame, name: str) -> Problem | None:
     """Children aged 18 or over at issue (completed years, as in ``prepare.derive``)."""
-    issue, birth = frame["issue_date"], frame["child_birth_date"]
-    before_birthday = (issue.dt.month * 100 + issue.dt.day) < (birth.dt.month * 100 + birth.dt.day)
-    years = issue.dt.year - birth.dt.year - before_birthday.astype("int64")
-    adult = (years >= ADULT_AGE_YEARS).fillna(False).to_numpy()
+    issue = frame["issue_date"].to_numpy("datetime64[D]")
+    birth = frame["child_birth_date"].to_numpy("datetime64[D]")
+    days = (issue - birth).astype("int64")  # NaT gives the smallest int64
+    # 18 years hold at least 18 * 365 + 4 days: only rows that old need the exact test
+    candidate = np.flatnonzero(days >= 18 * 365 + 4)
+    adult = np.zeros(len(frame), dtype=bool)
+    years = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if len(candidate):
+        i_date = frame["issue_date"].iloc[candidate]
+        b_date = frame["child_birth_date"].iloc[candidate]
+        before = (i_date.dt.month * 100 + i_date.dt.day) < (b_date.dt.month * 100 + b_date.dt.day)
+        completed = (i_date.dt.year - b_date.dt.year - before.astype("int64")).to_numpy()
+        adult[candidate] = completed >= ADULT_AGE_YEARS
+        years.iloc[candidate] = completed
     return _problem(
         name,
         "child_birth_date",
         adult,
-        years.astype("Int64").astype("string").radd("aged "),
+        years.astype("string").radd("aged "),
         f"a child aged under {ADULT_AGE_YEARS} at issue_date",
         "a parent's birth date, or a wrong issue date, may have been given",
     )
