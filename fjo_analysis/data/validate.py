@@ -389,10 +389,16 @@ def _dates(frame, name, problems, repairs, unparsed) -> None:
         if pd.api.types.is_datetime64_any_dtype(values):
             frame[column] = _timestamps(values, name, problems, repairs)
             continue
-        text = values.astype("string").str.strip().replace("", None)
+        text = values if pd.api.types.is_string_dtype(values) else values.astype("string")
         dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         dates = dates.astype("datetime64[us]")  # all-empty or all-unparsed columns too
         rest = (text.notna() & dates.isna()).to_numpy()
+        if rest.any():  # only values that did not parse: without spaces, empty as missing
+            text = text.astype("string")
+            text[rest] = text[rest].str.strip().replace("", None)
+            again = pd.to_datetime(text[rest], format="%Y-%m-%d", errors="coerce")
+            dates[rest] = again.astype("datetime64[us]")
+            rest = (text.notna() & dates.isna()).to_numpy()
         texts[column], parsed[column] = text, dates
         if rest.any():
             parts = text[rest].str.extract(_SLASH_DATE).dropna().astype("int64")
