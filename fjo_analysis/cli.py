@@ -20,16 +20,27 @@ def _data_synth(args: argparse.Namespace) -> None:
 
 
 def _data_validate(args: argparse.Namespace) -> None:
+    from fjo_analysis.data.prepare import financial_year_label, years_covered
     from fjo_analysis.data.validate import check_extract
 
     checked = check_extract(args.path)
     warnings = checked.warnings()
     if not warnings:
         print(f"{args.path}: {len(checked.frame):,} rows, no problems")
-        return
-    print(f"{args.path}: {len(checked.frame):,} rows, {len(warnings)} warning(s):")
+    else:
+        print(f"{args.path}: {len(checked.frame):,} rows, {len(warnings)} warning(s):")
     for line in warnings:  # one line per (column, kind of repair), with its count
         print(f"  warning: {line}")
+    first, last, part = years_covered(checked.frame["issue_date"])
+    if last < first:
+        years = "no complete financial year (April to March): fjo data prepare will refuse it"
+    else:
+        years = f"complete financial years {financial_year_label(first)} to "
+        years += financial_year_label(last)
+    if part:
+        years += f"; {financial_year_label(part['financial_year'])} {part['label']}"
+        years += " is left out of every measure" if last >= first else ""
+    print(f"  {years}")
 
 
 def _data_prepare(args: argparse.Namespace) -> None:

@@ -472,6 +472,7 @@ def test_cli_prints_warnings_grouped(tmp_path, rows):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].endswith("50 rows, 3 warning(s):")
+    assert lines[-1].startswith("  no complete financial year")  # 50 rows: a few days
     assert sum("spaces around IDs removed in 50 rows" in line for line in lines) == 1
     assert any("notice days outside 0-365" in line for line in lines)
     assert any("no birth date" in line for line in lines)
@@ -484,3 +485,42 @@ def test_parquet_extract_is_validated_too(tmp_path, small_extract):
     broken.to_parquet(path)
     with pytest.raises(ExtractError, match="row 4, column local_authority_code"):
         validate(path)
+
+
+def test_cli_names_a_part_year(tmp_path, small_extract_csv):
+    frame = pd.read_csv(small_extract_csv, dtype=str, keep_default_na=False)
+    frame = frame[frame["issue_date"] <= "2018-10-31"]
+    frame = frame[frame["close_date"] <= "2018-10-31"]  # closed by then
+    result = _fjo("data", "validate", str(_write(tmp_path, frame)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'broken.csv'}: {len(frame):,} rows, no problems",
+        "  complete financial years 2016/17 to 2017/18; 2018/19 (part year to 31 October 2018)"
+        " is left out of every measure",
+    ]
+    short = _write(tmp_path, frame[frame["issue_date"] <= "2016-10-31"], "short.csv")
+    result = _fjo("data", "validate", str(short))
+    assert result.stdout.splitlines()[-1] == (
+        "  no complete financial year (April to March): fjo data prepare will refuse it; "
+        "2016/17 (part year to 31 October 2016)"
+    )
+
+
+def test_parquet_variants_are_repaired(tmp_path, small_extract):
+    frame = small_extract.head(400).copy()
+    frame["law_type"] = frame["law_type"].astype(str).str.title().astype("category")
+    frame["child_id"] = " " + frame["child_id"]
+    frame["local_authority_code"] = frame["local_authority_code"].astype(str).str.lower()
+    path = tmp_path / "variants.parquet"
+    frame.to_parquet(path)
+    checked = check_extract(path)
+    want = small_extract.head(400)
+    assert checked.frame["law_type"].astype(str).tolist() == want["law_type"].astype(str).tolist()
+    assert checked.frame["child_id"].tolist() == want["child_id"].tolist()
+    assert checked.frame["local_authority_code"].astype(str).tolist() == (
+        want["local_authority_code"].astype(str).tolist()
+    )
+    text = "\n".join(checked.warnings())
+    assert "column law_type: case or space variants matched in 400 rows" in text
+    assert "column child_id: spaces around IDs removed in 400 rows" in text
+    assert "column local_authority_code: codes read ignoring case and spaces in 400 rows" in text
