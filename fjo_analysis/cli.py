@@ -21,11 +21,28 @@ def _data_synth(args: argparse.Namespace) -> None:
 
 
 def _data_validate(args: argparse.Namespace) -> None:
-    from fjo_analysis.data.validate import validate
+    from fjo_analysis.data.prepare import financial_year_label, years_covered
+    from fjo_analysis.data.validate import check_extract
 
-    frame = validate(args.path)
-    print(f"{args.path}: {len(frame):,} rows, no problems")
-    _print_code_mapping(frame)
+    checked = check_extract(args.path)
+    warnings = checked.warnings()
+    if not warnings:
+        print(f"{args.path}: {len(checked.frame):,} rows, no problems")
+    else:
+        print(f"{args.path}: {len(checked.frame):,} rows, {len(warnings)} warning(s):")
+    for line in warnings:  # one line per (column, kind of repair), with its count
+        print(f"  warning: {line}")
+    first, last, part = years_covered(checked.frame["issue_date"])
+    if last < first:
+        years = "no complete financial year (April to March): fjo data prepare will refuse it"
+    else:
+        years = f"complete financial years {financial_year_label(first)} to "
+        years += financial_year_label(last)
+    if part:
+        years += f"; {financial_year_label(part['financial_year'])} {part['label']}"
+        years += " is left out of every measure" if last >= first else ""
+    print(f"  {years}")
+    _print_code_mapping(checked.frame)
 
 
 def _print_code_mapping(frame) -> None:
@@ -49,6 +66,11 @@ def _data_prepare(args: argparse.Namespace) -> None:
     source = args.source or config.source_extract
     manifest = prepare(source, config.processed_dir, synthetic=config.extract is None)
     print(f"prepared {manifest['rows']:,} rows from {source} into {config.processed_dir}")
+    for line in manifest.get("warnings", []):
+        print(f"  warning: {line}")
+    if manifest.get("part_year"):
+        part = manifest["part_year"]
+        print(f"  note: financial year {part['financial_year']} is a part year {part['label']}")
 
 
 def _build(args: argparse.Namespace) -> None:

@@ -2,28 +2,80 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+
+ROWS_SHOWN = 5  # the first rows a grouped message names
+VALUES_SHOWN = 5  # the distinct values a grouped message shows
+
+
+def _rows_text(count: int, rows: tuple[int, ...]) -> str:
+    shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN])
+    more = count - min(len(rows), ROWS_SHOWN)
+    return f"{count:,} rows ({shown}{f' and {more:,} more' if more > 0 else ''})"
+
+
+def _values_text(values: tuple[str, ...]) -> str:
+    shown = ", ".join(repr(v) for v in values[:VALUES_SHOWN])
+    return shown + (", ..." if len(values) > VALUES_SHOWN else "")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One way an extract breaks the schema."""
+    """One kind of way an extract breaks the schema, in one column, over ``count`` rows.
+
+    ``row`` is the first offending row (1-based data row; in a CSV, line = row + 1),
+    ``rows`` the first few, ``values`` the distinct offending values (the first few) and
+    ``hint`` a likely cause ("values look like dd/mm/yyyy").
+    """
 
     file: str
     row: int | None
     column: str | None
     expected: str
     found: str = ""
+    count: int = 1
+    rows: tuple[int, ...] = ()
+    values: tuple[str, ...] = ()
+    hint: str = ""
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
+        if self.count > 1 and self.rows:
+            where.append(_rows_text(self.count, self.rows))
+        elif self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column}")
-        found = f" (found {self.found!r})" if self.found != "" else ""
-        return f"{', '.join(where)}: expected {self.expected}{found}"
+        found = self.found if self.found != "" or not self.values else None
+        if found is None:
+            found_text = f" (found {_values_text(self.values)})"
+        else:
+            found_text = f" (found {found!r})" if found != "" else ""
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{', '.join(where)}: expected {self.expected}{found_text}{hint}"
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A change made to an extract whose meaning was certain, over ``count`` rows."""
+
+    file: str
+    column: str | None
+    action: str
+    count: int
+    rows: tuple[int, ...] = ()
+    values: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = self.file if self.column is None else f"{self.file}, column {self.column}"
+        if not self.count:
+            return f"{where}: {self.action}"
+        shown = ", ".join(str(r) for r in self.rows[:ROWS_SHOWN])
+        more = self.count - min(len(self.rows), ROWS_SHOWN)
+        shown += f" and {more:,} more" if more > 0 else ""
+        values = f"; e.g. {_values_text(self.values)}" if self.values else ""
+        rows = "row" if self.count == 1 else "rows"
+        return f"{where}: {self.action} in {self.count:,} {rows} ({shown}{values})"
 
 
 class ExtractError(ValueError):
@@ -35,13 +87,16 @@ class ExtractError(ValueError):
 
 
 def summary(problems: list[Problem], limit: int = 200) -> str:
-    """Problems one per line, the first ``limit`` in full, then counts per column."""
+    """Problems one per line (each already one kind of problem in one column), the first
+    ``limit``, then how many more."""
     lines = [str(p) for p in problems[:limit]]
     if len(problems) > limit:
-        rest = Counter(p.column or "(file)" for p in problems[limit:])
-        lines.append(f"... and {len(problems) - limit} more problems:")
-        lines += [f"  column {column}: {count}" for column, count in rest.most_common()]
-    lines.append(f"{len(problems)} problem(s) in total")
+        lines.append(f"... and {len(problems) - limit} more kinds of problem")
+    total = sum(p.count for p in problems)
+    lines.append(
+        f"{len(problems)} problem(s) in total"
+        + (f", in {total:,} rows or values" if total != len(problems) else "")
+    )
     return "\n".join(lines)
 
 

@@ -54,9 +54,9 @@ def _broken_extracts(rows: pd.DataFrame, folder: Path) -> dict[str, tuple[Path, 
         write("missing", rows.drop(columns="sex")),
         "column sex: expected this column to be present",
     )
-    cases["extra column"] = (
-        write("extra", rows.assign(notes="x")),
-        "column notes: expected no such column",
+    cases["placeholder ID"] = (  # (an extra column is dropped with a warning, not refused)
+        write("placeholder", rows.assign(mother_id="NULL")),
+        "column mother_id: expected a pseudonymised ID",
     )
     bad = rows.copy()
     bad.loc[2, "issue_date"] = "2019-02-30"

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.data.validate import validate
+from fjo_analysis.data.validate import check_extract
+from fjo_analysis.errors import ExtractError, Problem
 from fjo_analysis.geography import map_codes, mapping_counts, units
 from fjo_analysis.reference import AGE_BANDS
 
@@ -25,14 +26,20 @@ CASES_FILE = "cases.parquet"
 MANIFEST_FILE = "manifest.json"
 AGE_BAND_EDGES_YEARS = [0, 1, 5, 10, 16, 18]
 NEWBORN_MAX_DAYS = 6  # aged under 7 days at issue
+COMPLETE_WITHIN_DAYS = 7  # a year is complete if the latest issue date is in its last week
 
 
 def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in blocks."""
+    """Hex SHA-256 of a file, read in blocks; of a directory (a Parquet dataset), over its
+    files' relative paths and contents in sorted order."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -49,16 +56,21 @@ def derive(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
     out = map_local_authorities(cases.copy())
     issue = out["issue_date"]
     out["financial_year"] = (issue.dt.year - (issue.dt.month < 4)).astype("int16")
-    age_days = (issue - out["child_birth_date"]).dt.days
-    out["age_at_issue_days"] = age_days.astype("int32")
+    # A child with no birth date keeps the row; the age columns are missing, so every
+    # age-based measure leaves the child out (validation counts them in the manifest).
     birth = out["child_birth_date"]
+    known = birth.notna().to_numpy()
+    age_days = (issue - birth).dt.days
+    out["age_at_issue_days"] = age_days.astype("Int32")
     not_yet_birthday = (issue.dt.month * 100 + issue.dt.day) < (birth.dt.month * 100 + birth.dt.day)
-    years = (issue.dt.year - birth.dt.year - not_yet_birthday).to_numpy()  # completed years
-    out["newborn"] = age_days <= NEWBORN_MAX_DAYS
-    out["infant"] = years < 1
+    years = (issue.dt.year - birth.dt.year - not_yet_birthday).fillna(-1).to_numpy("int64")
+    out["newborn"] = (age_days <= NEWBORN_MAX_DAYS).astype("boolean").mask(~known)
+    out["infant"] = pd.Series(years < 1, index=out.index, dtype="boolean").mask(~known)
     band = np.searchsorted(AGE_BAND_EDGES_YEARS, years, side="right") - 1
     out["age_band"] = pd.Categorical.from_codes(
-        np.clip(band, 0, len(AGE_BANDS) - 1), categories=list(AGE_BANDS), ordered=True
+        np.where(known, np.clip(band, 0, len(AGE_BANDS) - 1), -1),
+        categories=list(AGE_BANDS),
+        ordered=True,
     )
     out["is_open"] = out["close_date"].isna()
     end = out["close_date"].fillna(extract_date)
@@ -113,10 +125,69 @@ def code_mapping(processed: pd.DataFrame) -> dict:
     }
 
 
+def years_covered(issue_dates: pd.Series) -> tuple[int, int, dict | None]:
+    """The first and the last COMPLETE financial year of an extract, and its part year.
+
+    Rule: an extract is complete up to the end of a financial year (31 March) when its
+    latest issue date falls in the last week of that year (25-31 March), since a few
+    quiet days at the end of an extract are normal but a missing week or more is not.
+    Otherwise the financial year of the latest issue date is a part year: it is never
+    reported as a full year (``last_year`` is the year before it), and ``part_year``
+    says how far it goes, e.g. ``{"financial_year": 2020, "to": "2020-09-30",
+    "label": "(part year to 30 September 2020)"}``; else ``part_year`` is None.
+    Likewise at the start (see ``part_year_start``): the first year is complete when the
+    earliest issue date falls in the first week of April.
+    """
+    earliest, latest = issue_dates.min(), issue_dates.max()
+    first = int(earliest.year - (earliest.month < 4))
+    if earliest > pd.Timestamp(first, 4, COMPLETE_WITHIN_DAYS):
+        first += 1
+    year = int(latest.year - (latest.month < 4))
+    year_end = pd.Timestamp(year + 1, 3, 31)
+    if latest >= year_end - pd.Timedelta(days=COMPLETE_WITHIN_DAYS - 1):
+        return first, year, None
+    label = f"(part year to {latest.day} {latest:%B %Y})"
+    return first, year - 1, {"financial_year": year, "to": f"{latest:%Y-%m-%d}", "label": label}
+
+
+def part_year_start(issue_dates: pd.Series) -> dict | None:
+    """The part year at the start of an extract whose earliest issue date is after the
+    first week of April, e.g. ``{"financial_year": 2009, "from": "2010-01-04", "label":
+    "(part year from 4 January 2010)"}``; None when the first year is complete."""
+    earliest = issue_dates.min()
+    year = int(earliest.year - (earliest.month < 4))
+    if earliest <= pd.Timestamp(year, 4, COMPLETE_WITHIN_DAYS):
+        return None
+    label = f"(part year from {earliest.day} {earliest:%B %Y})"
+    return {"financial_year": year, "from": f"{earliest:%Y-%m-%d}", "label": label}
+
+
 def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
-    """Validate ``source``, write the processed cases and their manifest; return the manifest."""
-    cases = validate(source)
-    processed, extract_date = derive(cases)
+    """Validate ``source``, write the processed cases and their manifest; return the manifest.
+
+    The manifest records, besides the source and its hash: ``first_year`` and
+    ``last_year`` (the complete financial years measures report), ``part_year`` and
+    ``part_year_start`` (see ``years_covered``; their cases stay in the processed file
+    and ``load`` leaves them out), ``quality`` (kind ->
+    ``{"count": n, "description": "..."}`` for rows kept but left out of a measure) and
+    ``warnings`` (one line per repair made to the extract).
+    """
+    checked = check_extract(source)
+    processed, extract_date = derive(checked.frame)
+    first_year, last_year, part_year = years_covered(processed["issue_date"])
+    if last_year < first_year:
+        to = part_year["to"] if part_year else ""
+        raise ExtractError(
+            [
+                Problem(
+                    str(source),
+                    None,
+                    "issue_date",
+                    "at least one complete financial year (April to March)",
+                    f"issue dates up to {to}",
+                )
+            ]
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = {
         "source_name": "illustrative synthetic extract" if synthetic else source.name,
@@ -125,8 +196,12 @@ def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
         "synthetic": synthetic,
         "rows": len(processed),
         "extract_date": f"{extract_date:%Y-%m-%d}",
-        "first_year": int(processed["financial_year"].min()),
-        "last_year": int(processed["financial_year"].max()),
+        "first_year": first_year,
+        "last_year": last_year,
+        "part_year": part_year,
+        "part_year_start": part_year_start(processed["issue_date"]),
+        "quality": checked.quality,
+        "warnings": checked.warnings(source.name),
         "code_mapping": code_mapping(processed),
     }
     tmp = out_dir / f".{CASES_FILE}.tmp"
@@ -140,11 +215,25 @@ def prepare(source: Path, out_dir: Path, synthetic: bool) -> dict:
 
 
 def load(
-    processed_dir: Path, columns: list[str] | None = None, law_type: str | None = None
+    processed_dir: Path,
+    columns: list[str] | None = None,
+    law_type: str | None = None,
+    part_year: bool = False,
 ) -> tuple[pd.DataFrame, dict]:
     """The processed cases (all columns, or those named; one law type, or both) and their
-    manifest."""
+    manifest.
+
+    Only cases issued in the complete financial years ``manifest["first_year"]`` to
+    ``manifest["last_year"]`` are returned, so every measure built on them reports full
+    years only; ``part_year=True`` adds the cases of part years at the end and start of
+    the extract (``manifest["part_year"]``, ``manifest["part_year_start"]``), e.g. to
+    label them "(part year to 30 September 2020)".
+    """
     manifest = json.loads((processed_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    filters = None if law_type is None else [("law_type", "==", law_type)]
+    filters = [] if law_type is None else [("law_type", "==", law_type)]
+    if not part_year and "last_year" in manifest:
+        filters.append(("financial_year", ">=", int(manifest["first_year"])))
+        filters.append(("financial_year", "<=", int(manifest["last_year"])))
+    filters = filters or None
     cases = pd.read_parquet(processed_dir / CASES_FILE, columns=columns, filters=filters)
     return cases, manifest

@@ -53,7 +53,15 @@ COLUMNS = (
     "ethnicity",
     "final_order",
 )
-NULLABLE = {"close_date", "first_hearing_notice_days", "final_order", "mother_id"}
+# A missing child_birth_date is kept (and counted): the row is left out of age-based measures.
+# An empty mother_id is rejected by validation as a placeholder ID, not by the schema.
+NULLABLE = {
+    "close_date",
+    "first_hearing_notice_days",
+    "final_order",
+    "mother_id",
+    "child_birth_date",
+}
 
 
 def _column(name: str, extract_date: pd.Timestamp) -> pa.Column:

@@ -441,7 +441,8 @@ class _Generator:
         rows = per_case.merge(kids, left_on="mother_root", right_on="root_case")
         rows = rows.drop(columns=["mother_root", "root_case"]).join(cases, on="case")
         rows["age"] = (rows["issue_date"] - rows["birth"]).dt.days
-        rows = rows[rows["age"] < 18 * 365.25].drop(columns="birth")
+        # under 18 at issue: 18 years hold at least 4 leap days, so at least 18*365+4 days
+        rows = rows[rows["age"] < 18 * 365 + 4].drop(columns="birth")
         orders = self._orders(np.full(len(rows), "private"), rows["year"].to_numpy())
         sgo = rows["application_type"] == APPLICATION_TYPES.index("special_guardianship")
         sgo = sgo.to_numpy() & (self.rng.random(len(rows)) < 0.7)

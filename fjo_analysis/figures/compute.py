@@ -110,9 +110,11 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(tables, "durations", code, timeliness.by_year(rows, years))
         _with_area(tables, "disposals", code, timeliness.disposals_by_year(rows, years))
         _with_area(tables, "final_orders", code, outcomes.orders_by_year(rows, years))
+    # a part year after last_year is left out, so follow-up stops where the data do
+    followed_to = min(pd.Timestamp(extract_date), pd.Timestamp(last_year + 1, 3, 31))
     for code, rows in areas_of(mothers):
         _with_area(tables, "mothers", code, recurrence.mothers_by_year(rows, years, data_from))
-        _with_area(tables, "time_to_return", code, recurrence.time_to_return(rows, extract_date))
+        _with_area(tables, "time_to_return", code, recurrence.time_to_return(rows, followed_to))
     for code, rows in areas_of(private):
         t = private_law.s8_children_by_year(rows, years)
         t = pd.concat([t, population(code, years)], axis=1)
