@@ -112,9 +112,30 @@ def test_output_without_its_log_is_refused(tmp_path):
     assert [leak.what for leak in check([page], 10)] == ["missing: cannot tell what was protected"]
 
 
-@pytest.mark.parametrize("threshold,expected", [(5, 0), (10, 1)])
-def test_threshold_comes_from_the_log(tmp_path, threshold, expected):
+@pytest.mark.parametrize("configured,expected", [(5, 0), (10, 1), (20, 2)])
+def test_the_configured_threshold_is_used_never_the_logs(tmp_path, configured, expected):
     page = tmp_path / "z.html"
-    page.write_text("<p>7 children</p>")
-    _log(page, threshold)
-    assert len(check([page], 10)) == expected
+    page.write_text("<p>7 children and 12 mothers</p>")
+    _log(page, threshold=5)  # a log that claims a lower threshold changes nothing
+    assert len(check([page], configured)) == expected
+
+
+def test_a_page_footer_is_not_read_as_a_count(tmp_path):
+    """'Page 3 of 4' then a 'Children' heading: text extraction can join them as
+    '4 Children' (it refused most small-extract infants briefings)."""
+    pdf = tmp_path / "footer.pdf"
+    pdf.write_bytes(
+        typst.compile(
+            b'#set text(lang: "en")\n'
+            b"#set page(footer: [Page #context counter(page).display() of 4])\n"
+            b"= Table\nChildren (number): 120\n#pagebreak()\nChildren (number): 130"
+        )
+    )
+    _log(pdf)
+    from pypdf import PdfReader
+
+    from fjo_analysis.disclosure import small_counts_in
+
+    raw = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert small_counts_in(raw, 10)  # read naively, the footer and heading make a "count"
+    assert check([pdf], 10) == []

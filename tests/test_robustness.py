@@ -143,6 +143,7 @@ def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
     """The warm builder (in-process, forked) gives exactly the kernel path's outputs."""
     root = project_copy(tmp_path / "root")
     shutil.copytree(suite.processed_dir, root / "data" / "processed")
+    shutil.copytree(suite.stats_dir, root / "build" / "stats")
     env = {**os.environ, "FJO_ROOT": str(root), "SOURCE_DATE_EPOCH": EPOCH, "FJO_WARM": "1"}
     for area, topic in (("wales", "infants"), ("london", "recurrence")):
         result = subprocess.run(

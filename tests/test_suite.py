@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
@@ -214,8 +215,11 @@ def test_disclosure_log_published_without_values(suite):
     assert any(log["suppressed"] for log in logs)
     for log in logs:
         assert all("value" not in entry for entry in log["suppressed"])
-    private = json.loads((suite.build_dir / "disclosure" / "wales" / "outcomes.json").read_text())
-    assert any("value" in e for part in private for e in part["entries"])
+        assert all("reason" not in entry for entry in log["suppressed"])  # which, never why
+    # the full log (values, primary or secondary) stays private, in the statistics store
+    private = pd.read_parquet(suite.stats_dir / "private" / "cells.parquet")
+    assert {"value", "reason"} <= set(private.columns)
+    assert set(private.loc[private["suppressed"], "reason"]) <= {"primary", "secondary"}
 
 
 @pytest.mark.parametrize(
