@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 import pandas as pd
 
@@ -50,11 +51,18 @@ def areas_of(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
 def population(code: str, years: list[int], band: str | None = None) -> pd.DataFrame:
     """Children 0-17 (or one age band) in an area at mid-year of each FY's starting year,
     and whether any part of it is an estimate rather than a published figure."""
+    by_band = _population_by_band(code)
+    pop = by_band if band is None else by_band[by_band["age_band"] == band]
+    return _by_year(pop, "population", years)
+
+
+@cache
+def _population_by_band(code: str) -> pd.DataFrame:
     pop = child_population()
     pop = pop[pop["la_code"].isin(la_codes_in(code))]
-    if band is not None:
-        pop = pop[pop["age_band"] == band]
-    return _by_year(pop, "population", years)
+    return pop.groupby(["year", "age_band"], as_index=False, observed=True).agg(
+        population=("population", "sum"), estimated=("estimated", "any")
+    )
 
 
 def births(code: str, years: list[int]) -> pd.DataFrame:
@@ -69,7 +77,7 @@ def _by_year(frame: pd.DataFrame, column: str, years: list[int]) -> pd.DataFrame
     grouped = grouped.reindex(years)
     return pd.DataFrame(
         {
-            "population": grouped["value"].to_numpy(),
+            "population": grouped["value"].round().to_numpy(),  # whole people, as published
             "denominator_estimated": grouped["estimated"].fillna(True).astype(bool).to_numpy(),
         }
     )
@@ -83,7 +91,11 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
     """Every table of the store (true, unprotected counts) for every area, and the sibling
     dispersion of each rate's counts (``dispersion``)."""
     years = list(range(first_year, last_year + 1))
-    cases = cases[cases["financial_year"].between(first_year, last_year)]
+    cases = cases[cases["financial_year"].between(first_year, last_year)].copy()
+    for key in ("case_id", "child_id", "mother_id"):  # integers sort and match much faster
+        codes = pd.factorize(cases[key])[0]
+        cases[key] = pd.Series(codes, index=cases.index, dtype="Int64").mask(codes < 0)
+    cases = cases.sort_values(["issue_date", "case_id"], kind="stable")
     data_from = first_year
     care = care_rows(cases)
     private = private_rows(cases)
