@@ -13,7 +13,9 @@ the true counts. The relations a reader could use:
   issued = cases concluded + cases still open, and cases concluded within 26 weeks by
   year of issue = the same by year of final order;
 * order: mothers followed up for 3 years <= for 1 year; returned within a time <=
-  followed up for it.
+  followed up for it; cumulatively over years, cases concluded <= cases issued, cases
+  within 26 weeks by year of final order <= by year of issue <= by year of final order a
+  year later; children still waiting for an order <= the largest case x open cases.
 
 Where a relation holds only nearly for the true counts (a child who moved counts once in
 England but in two regions), its constant is the true difference: the reader is assumed
@@ -29,6 +31,7 @@ import pandas as pd
 
 from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, briefing_areas
+from fjo_analysis.measures.outcomes import STILL_OPEN
 
 KEY_COLUMNS = (
     "financial_year",
@@ -145,12 +148,21 @@ class _Builder:
         )
 
 
+def _cumulative(b: _Builder, smaller: pd.Series, years_a, larger: pd.Series, years_b) -> None:
+    """sum(smaller over years_a) <= sum(larger over years_b)."""
+    a = [smaller[y] for y in years_a if y in smaller.index]
+    c = [larger[y] for y in years_b if y in larger.index]
+    if a and c:
+        b.rows.append((np.array(a + c), np.r_[np.ones(len(a)), -np.ones(len(c))], True))
+
+
 def _sums_by(cells: pd.DataFrame, group: list[str]) -> pd.Series:
     return cells.groupby(group, sort=False)["id"].agg(list)
 
 
-def relations_of(cells: pd.DataFrame) -> Relations:
-    """The relations between the cells (see the module docstring)."""
+def relations_of(cells: pd.DataFrame, largest_case: int = 1) -> Relations:
+    """The relations between the cells (see the module docstring); ``largest_case`` is the
+    most children in one case (a reader may assume a bound like it)."""
     b = _Builder(cells)
     cells = cells.assign(id=np.arange(len(cells)))
     regions = {
@@ -214,6 +226,47 @@ def relations_of(cells: pd.DataFrame) -> Relations:
             coefs += [-1.0] * len(part)
             if ids:
                 b.rows.append((np.array(ids), np.array(coefs), False))
+    # year of issue against year of final order, cumulatively: nothing concludes before
+    # it is issued, and a case concluded within 26 weeks concludes in its year of issue or
+    # the next
+    for _, group in cells.groupby("area_code", sort=False):
+
+        def by_year(table, column, group=group):
+            part = group[(group["table"] == table) & (group["column"] == column)]
+            return part.set_index("financial_year")["id"]
+
+        issued, open_, concluded = (
+            by_year("durations", "cases"),
+            by_year("durations", "open_cases"),
+            by_year("disposals", "disposals"),
+        )
+        within, within_concluded = (
+            by_year("durations", "within_26_weeks"),
+            by_year("disposals", "disposals_within_26_weeks"),
+        )
+        years = sorted(set(issued.index) & set(concluded.index))
+        for year in years:
+            upto = [y for y in years if y <= year]
+            _cumulative(b, concluded, upto, issued, upto)  # concluded <= issued
+            _cumulative(b, within_concluded, upto, within, upto)
+            after = [y for y in years if y <= year + 1]
+            if year + 1 in years:
+                _cumulative(b, within, upto, within_concluded, after)
+        # children still waiting for an order are in cases still open: waiting children
+        # <= largest case x open cases
+        waiting = group[
+            (group["table"] == "final_orders")
+            & (group["column"] == "children")
+            & (group["breakdown"] == STILL_OPEN)
+        ].set_index("financial_year")["id"]
+        for year in waiting.index.intersection(open_.index):
+            b.rows.append(
+                (
+                    np.array([waiting[year], open_[year]]),
+                    np.array([1.0, -float(largest_case)]),
+                    True,
+                )
+            )
     # order: mothers followed up for longer are a subset of those followed for less, and
     # those who returned within a time are a subset of those followed up for it
     ttr = cells[cells["table"] == "time_to_return"]

@@ -91,7 +91,8 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
     """Every table of the store (true, unprotected counts) for every area, and the sibling
     dispersion of each rate's counts (``dispersion``)."""
     years = list(range(first_year, last_year + 1))
-    cases = cases[cases["financial_year"].between(first_year, last_year)].copy()
+    in_years = cases["financial_year"].between(first_year, last_year)
+    cases = cases[in_years] if not in_years.all() else cases.copy(deep=False)
     for key in ("case_id", "child_id", "mother_id"):  # integers sort and match much faster
         codes = pd.factorize(cases[key])[0]
         cases[key] = pd.Series(codes, index=cases.index, dtype="Int64").mask(codes < 0)
@@ -136,7 +137,11 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(
             tables, "repeat_applications", code, private_law.repeats_by_year(rows, years, data_from)
         )
-    out = {"dispersion": sibling_dispersion(care, private, years)}
+    largest = care.groupby("case_id", observed=True).size().max() if len(care) else 1
+    out = {
+        "dispersion": sibling_dispersion(care, private, years),
+        "largest_case": pd.DataFrame({"children": [int(largest)]}),
+    }
     for name, parts in tables.items():
         frame = pd.concat(parts, ignore_index=True)
         frame = without_structural_zeros(frame, TABLES[name])

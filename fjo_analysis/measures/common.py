@@ -10,12 +10,16 @@ CARE_APPLICATION = "care_supervision_s31"
 
 
 def care_proceedings(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of section 31 care and supervision applications."""
-    return rows[(rows["law_type"] == "public") & (rows["application_type"] == CARE_APPLICATION)]
+    """Rows of section 31 care and supervision applications (the same frame, not a copy,
+    when every row already is one)."""
+    keep = (rows["law_type"] == "public") & (rows["application_type"] == CARE_APPLICATION)
+    return rows if keep.all() else rows[keep]
 
 
 def private_law(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[rows["law_type"] == "private"]
+    """Rows of private-law applications (the same frame when every row already is one)."""
+    keep = rows["law_type"] == "private"
+    return rows if keep.all() else rows[keep]
 
 
 def child_years(rows: pd.DataFrame) -> pd.DataFrame:
