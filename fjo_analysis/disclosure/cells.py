@@ -33,16 +33,6 @@ from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, briefing_areas
 from fjo_analysis.measures.outcomes import STILL_OPEN
 
-KEY_COLUMNS = (
-    "financial_year",
-    "age_band",
-    "group",
-    "notice",
-    "final_order",
-    "within_years",
-    "applicant",
-)
-
 
 @dataclass
 class Relations:
