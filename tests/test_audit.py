@@ -169,3 +169,20 @@ def test_rounding_cannot_be_undone_from_rates(rounded_store):
         assert np.allclose(recovered, shown[count].astype(float))
     findings, _ = audit_store(rounded_store, Rules(threshold=5, round_to=5))
     assert findings == []
+
+
+def test_a_share_of_a_suppressed_total_elsewhere_is_found(store):
+    """Age-band shares are of the year's children, published in another table: a share
+    beside a suppressed total gives the total (count / share)."""
+    totals = _table(store, "care_children")
+    bands = _table(store, "care_age_bands")
+    victim = next(r for r in bands if isinstance(r["share_pct"], float))
+    for record in totals:
+        if (record["area_code"], record["financial_year"]) == (
+            victim["area_code"],
+            victim["financial_year"],
+        ):
+            record["children"] = MARK
+    _write(store, "care_children", totals)
+    findings, _ = audit_store(store, Rules())
+    assert any("care_age_bands" in f.where and "share_pct" in f.where for f in findings)

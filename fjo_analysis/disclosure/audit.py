@@ -115,17 +115,30 @@ def audit_store(stats_dir: Path, rules: Rules) -> tuple[list[Finding], dict]:
 def derived_problems(stats_dir: Path) -> list[Finding]:
     """Derived figures published although a count they rest on is suppressed."""
     findings = []
+    tables = {
+        name: pd.DataFrame(
+            json.loads((stats_dir / "tables" / f"{name}.json").read_text(encoding="utf-8")),
+            dtype=object,
+        )
+        for name in TABLES
+    }
     for name, spec in TABLES.items():
-        records = json.loads((stats_dir / "tables" / f"{name}.json").read_text(encoding="utf-8"))
-        table = pd.DataFrame(records, dtype=object)
+        table = tables[name].copy()
         bases: dict[str, list[str]] = {}
         for column, rate in spec.rates.items():
             for suffix in ("", "_lower", "_upper"):
                 bases[column + suffix] = [rate.count]
         for column, share in spec.shares.items():
             stem = column.removesuffix("_pct")
+            rests_on = [share.numerator] + ([share.denominator] if share.denominator else [])
+            if share.total is not None:  # a total published in another table
+                other, total = share.total
+                lookup = tables[other].set_index(["area_code", "financial_year"])[total]
+                where = pd.MultiIndex.from_frame(table[["area_code", "financial_year"]])
+                table[f"_total_{column}"] = lookup.reindex(where).to_numpy()
+                rests_on.append(f"_total_{column}")
             for c in (column, f"{stem}_lower", f"{stem}_upper"):
-                bases[c] = [share.numerator] + ([share.denominator] if share.denominator else [])
+                bases[c] = rests_on
         for column, counts in spec.estimates.items():
             bases[column] = list(counts)
         for column, counts in bases.items():
