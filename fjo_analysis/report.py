@@ -118,7 +118,6 @@ class Briefing:
         self.first_year = int(self.manifest["first_year"])
         self.settled_year = int(self.store.manifest["settled_year"])
         self.comparator = area(comparator_of(area_code))
-        self.comparators = [self.comparator]
         self._names: set[str] = set()
         self._record(
             {"kind": "provenance", "manifest": self.manifest},

@@ -10,7 +10,6 @@ from statsmodels.stats.proportion import proportion_confint
 
 from fjo_analysis.stats.rates import (
     byar_ci,
-    compare_with_national,
     count_ci,
     exact_poisson_ci,
     rate_per_10k,
@@ -66,23 +65,3 @@ def test_wilson_matches_statsmodels(x, n):
 def test_wilson_empty_denominator_is_nan():
     low, high = wilson_ci(0, 0)
     assert np.isnan(low) and np.isnan(high)
-
-
-def test_funnel_comparison():
-    # national rate 15 per 10,000; an area of 100,000 children expects 150
-    national = dict(national_rate=15.0, national_lower=14.8, national_upper=15.2)
-    counts = np.array([150, 200, 110, 176])
-    pop = np.full(4, 100_000)
-    rates = rate_per_10k(counts, pop)
-    out = compare_with_national(
-        counts, pop, lower=rates.rate_lower, upper=rates.rate_upper, **national
-    )
-    # limits from scipy directly
-    lo95, hi95 = stats.poisson.ppf([0.025, 0.975], 150)
-    lo998, hi998 = stats.poisson.ppf([0.001, 0.999], 150)
-    assert lo95 < 150 < hi95 and hi998 < 200 and lo998 > 110 and hi95 < 176 < hi998
-    assert out.comparison.tolist() == ["similar", "higher", "lower", "higher"]
-    assert out.comparison_998.tolist() == ["similar", "higher", "lower", "similar"]
-    # interval overlap is more conservative: 176's lower limit (15.1) is below 15.2
-    assert rates.rate_lower[3] < 15.2
-    assert out.overlap.tolist() == ["overlap", "higher", "lower", "overlap"]
