@@ -11,12 +11,21 @@ VENV = Path(sys.prefix)
 REAL_FJO = VENV / "bin" / "fjo"
 
 
+def _environment(root: Path, env: dict | None) -> dict:
+    """This process's environment for a fresh make in ``root``: without the variables of
+    any make we run under (``make test`` passes its ``FJO_LOCKED=1`` down in MAKEFLAGS,
+    which would let the project's make skip its lock)."""
+    full_env = {**os.environ, "FJO_ROOT": str(root), **(env or {})}
+    for name in ("FJO_LOCKED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        full_env.pop(name, None)
+    return full_env
+
+
 def make(
     root: Path, *args: str, env: dict | None = None, timeout: float = 600, extract=None
 ) -> subprocess.CompletedProcess:
-    """``make -C root ARGS`` with this venv, the stand-in fjo and FJO_ROOT set."""
-    full_env = {**os.environ, "FJO_ROOT": str(root), **(env or {})}
-    full_env.pop("FJO_LOCKED", None)
+    """``make -C root ARGS`` with this venv's fjo and FJO_ROOT set."""
+    full_env = _environment(root, env)
     if extract is not None:
         full_env["FJO_EXTRACT"] = str(extract)
     return subprocess.run(
@@ -30,8 +39,7 @@ def make(
 
 def make_popen(root: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
     """As ``make``, started in the background in its own session."""
-    full_env = {**os.environ, "FJO_ROOT": str(root), **(env or {})}
-    full_env.pop("FJO_LOCKED", None)
+    full_env = _environment(root, env)
     return subprocess.Popen(
         ["make", "-C", str(root), f"VENV={VENV}", "STAMP=", f"FJO={REAL_FJO}", *args],
         env=full_env,
