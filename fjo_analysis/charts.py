@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
 from fjo_analysis import language  # noqa: E402
+from fjo_analysis.disclosure import numbers  # noqa: E402
 
 plt.style.use("afcharts.afcharts")
 plt.rcParams.update(
@@ -41,13 +42,6 @@ class Chart:
 
     svg: str
     alt: str
-
-
-def numeric(values) -> np.ndarray:
-    """Published values as floats, with [c] and [x] as NaN."""
-    return pd.to_numeric(
-        pd.Series(values).replace({"[c]": None, "[x]": None}), errors="coerce"
-    ).to_numpy(dtype=float)
 
 
 def _finish(fig) -> str:
@@ -112,7 +106,7 @@ def trend(
     sentences, ends = [], []
     for i, (label, table) in enumerate(series.items()):
         x = np.arange(len(table))
-        values = numeric(table[y])
+        values = numbers(table[y])
         colour = colours[i % len(colours)]
         ax.plot(
             x,
@@ -126,8 +120,8 @@ def trend(
         if lower and upper:
             ax.fill_between(
                 x,
-                numeric(table[lower]),
-                numeric(table[upper]),
+                numbers(table[lower]),
+                numbers(table[upper]),
                 color=colour,
                 alpha=0.15,
                 linewidth=0,
@@ -178,9 +172,9 @@ def bars(
 ) -> Chart:
     """Horizontal bars (largest first when ranked), values written on the bars, and an
     optional reference line (left out when the reference value is suppressed)."""
-    if reference is not None and np.isnan(numeric([reference])[0]):
+    if reference is not None and np.isnan(numbers([reference])[0]):
         reference = None
-    values = numeric(table[value])
+    values = numbers(table[value])
     order = (
         np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")
         if ranked

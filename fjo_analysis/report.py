@@ -160,8 +160,10 @@ class Briefing:
         if row.empty:
             return None
         row = row.iloc[0]
-        if row["annual_change_pct"] in (disclosure.MARK, disclosure.NOT_AVAILABLE):
-            return row["annual_change_pct"] if row["annual_change_pct"] == disclosure.MARK else None
+        if row["annual_change_pct"] == disclosure.MARK:
+            return disclosure.MARK
+        if row["annual_change_pct"] == disclosure.NOT_AVAILABLE:
+            return None
         return Trend(
             float(row["annual_change_pct"]),
             float(row["lower_pct"]),

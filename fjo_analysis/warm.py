@@ -69,11 +69,7 @@ def _warm_up() -> None:
     import fjo_analysis.check  # noqa: F401
     import fjo_analysis.engine
     import fjo_analysis.language  # noqa: F401
-    import fjo_analysis.measures.care_proceedings  # noqa: F401
-    import fjo_analysis.measures.infants  # noqa: F401
-    import fjo_analysis.measures.outcomes  # noqa: F401
-    import fjo_analysis.measures.private_law  # noqa: F401
-    import fjo_analysis.measures.recurrence  # noqa: F401
+    import fjo_analysis.measures.outcomes  # noqa: F401  (notebooks read its constants)
     import fjo_analysis.measures.timeliness  # noqa: F401
     import fjo_analysis.render.html  # noqa: F401
     import fjo_analysis.render.pdf  # noqa: F401

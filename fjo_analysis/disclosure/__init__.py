@@ -69,14 +69,21 @@ def spec_of(frame: pd.DataFrame) -> Spec:
         ) from None
 
 
+def numbers(values) -> np.ndarray:
+    """Published values as floats, with ``[c]`` and ``[x]`` (and anything else not a
+    number) as NaN."""
+    series = pd.Series(values, dtype=object)
+    return pd.to_numeric(
+        series.where(~series.isin([MARK, NOT_AVAILABLE])), errors="coerce"
+    ).to_numpy(dtype=float)
+
+
 def assert_safe(published: pd.DataFrame, rules: Rules) -> None:
     """Refuse a table whose count columns hold a number under the threshold."""
     spec = spec_of(published)
     for column in spec.counts:
-        values = pd.to_numeric(
-            published[column].replace({MARK: None, NOT_AVAILABLE: None}), errors="coerce"
-        )
-        bad = values.notna() & (values < rules.threshold)
+        values = numbers(published[column])
+        bad = ~np.isnan(values) & (values < rules.threshold)
         if bad.any():
             raise DisclosureError(
                 f"column {column!r} would publish {int(bad.sum())} count(s) under "

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
+from fjo_analysis.disclosure import MARK, Rules, numbers
 from fjo_analysis.disclosure.cells import Relations
 from fjo_analysis.disclosure.joint import published_bounds
 from fjo_analysis.disclosure.ranges import feasible_ranges
@@ -73,20 +73,19 @@ def audit_store(stats_dir: Path, rules: Rules) -> tuple[list[Finding], dict]:
             Finding(_describe(cells, i), "a count of the store is missing from its table")
         )
     suppressed = (shown == MARK).to_numpy()
-    numbers = pd.to_numeric(
-        shown.where(~shown.isin([MARK, NOT_AVAILABLE])), errors="coerce"
-    ).to_numpy(dtype=float)
-    small = ~hidden & ~suppressed & (numbers < rules.threshold)
+    shown_numbers = numbers(shown)
+    small = ~hidden & ~suppressed & (shown_numbers < rules.threshold)
     for i in np.flatnonzero(small):
         findings.append(
             Finding(
-                _describe(cells, i), f"published count {numbers[i]:g} is under {rules.threshold}"
+                _describe(cells, i),
+                f"published count {shown_numbers[i]:g} is under {rules.threshold}",
             )
         )
     true = cells["value"].to_numpy(dtype=float)
     targets = np.flatnonzero(suppressed | (hidden & (true < rules.threshold)))
     low, high = published_bounds(
-        np.nan_to_num(numbers), suppressed | missing, hidden, rules.round_to
+        np.nan_to_num(shown_numbers), suppressed | missing, hidden, rules.round_to
     )
     lo, hi = feasible_ranges(relations, low, high, targets)
     narrow = (hi - lo) < rules.threshold

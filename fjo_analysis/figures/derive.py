@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers
 from fjo_analysis.figures.tables import TABLES, Table
 from fjo_analysis.geography import ENGLAND, WALES, area
 from fjo_analysis.stats.funnel import compare_with_reference, funnel_overdispersion
@@ -33,13 +33,6 @@ def comparator_of(code: str) -> str:
     if code == WALES or area(code).level == "region":
         return ENGLAND
     raise ValueError(f"no comparison area for {code}")
-
-
-def _numbers(column: pd.Series) -> np.ndarray:
-    """Published values as floats: NaN for [c] and [x]."""
-    return pd.to_numeric(
-        column.replace({MARK: np.nan, NOT_AVAILABLE: np.nan}), errors="coerce"
-    ).to_numpy(dtype=float)
 
 
 def _suppressed(column: pd.Series) -> np.ndarray:
@@ -83,7 +76,7 @@ def derive_table(
     phi = dispersion_for(out, dispersion, spec.name)
     children_phi = dispersion_for(out, dispersion, "care_children")
     for name, rate in spec.rates.items():
-        counts = _numbers(out[rate.count])
+        counts = numbers(out[rate.count])
         hidden = _suppressed(out[rate.count])
         r = rate_per_10k(counts, out[rate.denominator].to_numpy(dtype=float), dispersion=phi)
         out[name] = _mark(r["rate"].to_numpy(), hidden)
@@ -91,10 +84,10 @@ def derive_table(
             out[f"{name}_lower"] = _mark(r["rate_lower"].to_numpy(), hidden)
             out[f"{name}_upper"] = _mark(r["rate_upper"].to_numpy(), hidden)
     for name, share in spec.shares.items():
-        numerator = _numbers(out[share.numerator])
+        numerator = numbers(out[share.numerator])
         hidden = _suppressed(out[share.numerator])
         if share.denominator is not None:
-            denominator = _numbers(out[share.denominator])
+            denominator = numbers(out[share.denominator])
             hidden = hidden | _suppressed(out[share.denominator])
         elif share.total is not None:
             total_table, total_column = share.total
@@ -102,12 +95,12 @@ def derive_table(
             looked_up = totals.reindex(
                 pd.MultiIndex.from_frame(out[["area_code", "financial_year"]])
             )
-            denominator = _numbers(looked_up.reset_index(drop=True))
+            denominator = numbers(looked_up.reset_index(drop=True))
             hidden = hidden | _suppressed(looked_up.reset_index(drop=True))
         else:
             group = [k for k in ("area_code", *spec.keys) if k != share.over]
             grouped = out.groupby(group, sort=False)[share.numerator]
-            denominator = grouped.transform(lambda s: _numbers(s).sum()).to_numpy(dtype=float)
+            denominator = grouped.transform(lambda s: numbers(s).sum()).to_numpy(dtype=float)
             hidden = hidden | grouped.transform(lambda s: (s == MARK).any()).to_numpy(dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore"):
             pct = np.where(denominator > 0, 100 * numerator / denominator, np.nan)
@@ -122,7 +115,7 @@ def derive_table(
         hidden = np.logical_or.reduce([_suppressed(out[b]) for b in bases])
         values = truth[name].to_numpy(dtype=float)
         if round_to > 1 and name.endswith("_pct"):
-            denominator, numerator = (_numbers(out[b]) for b in bases)
+            denominator, numerator = (numbers(out[b]) for b in bases)
             with np.errstate(divide="ignore", invalid="ignore"):
                 values = np.where(denominator > 0, 100 * numerator / denominator, np.nan)
         out[name] = _mark(values, hidden)
@@ -147,8 +140,8 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
     comparator = out["area_code"].map(comparator_of)
     other = index.reindex(pd.MultiIndex.from_arrays([comparator, out["financial_year"]]))
     other = other.reset_index(drop=True)
-    c1, p1 = _numbers(out[count]), out[denominator].to_numpy(dtype=float)
-    c2, p2 = _numbers(other[count]), other[denominator].to_numpy(dtype=float)
+    c1, p1 = numbers(out[count]), out[denominator].to_numpy(dtype=float)
+    c2, p2 = numbers(other[count]), other[denominator].to_numpy(dtype=float)
     hidden = _suppressed(out[count]) | _suppressed(other[count])
     phi = dispersion_for(out, dispersion, spec.name)
     verdicts = np.full(len(out), np.nan, dtype=object)
@@ -171,7 +164,7 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
     out = out.copy()
     out["comparator_code"] = comparator.to_numpy()
     out["comparator_rate"] = _mark(
-        _numbers(other[spec.comparison]), _suppressed(other[spec.comparison])
+        numbers(other[spec.comparison]), _suppressed(other[spec.comparison])
     )
     out["comparison"] = _mark(verdicts, hidden)
     return out
@@ -203,7 +196,7 @@ def trends(
             else:
                 fit = annual_trend(
                     part["financial_year"],
-                    _numbers(part[spec.trend]),
+                    numbers(part[spec.trend]),
                     part[rate.denominator].to_numpy(dtype=float),
                     dispersion=float(dispersion_for(part, dispersion, name).max()),
                 )

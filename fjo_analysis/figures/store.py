@@ -230,12 +230,18 @@ class Store:
         """One published table for every area."""
         if name not in TABLES:
             raise KeyError(f"no table {name!r} in the store; expected one of {sorted(TABLES)}")
-        return _read_table(self.directory / "tables" / f"{name}.json")
+        return _read(self.directory / "tables" / f"{name}.json")
 
     def trends(self) -> pd.DataFrame:
-        return _read_table(self.directory / "trends.json")
+        return _read(self.directory / "trends.json")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A store file as a table, read once per version of the file (a rebuilt store is
+    read again, even by a long-lived process)."""
+    return _read_version(path, path.stat().st_mtime_ns)
 
 
 @cache
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_version(path: Path, version: int) -> pd.DataFrame:
     return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), dtype=object)
