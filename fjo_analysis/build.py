@@ -16,13 +16,14 @@ deleted, corrupted or half-replaced file is rebuilt rather than trusted.
 
 from __future__ import annotations
 
+import ast
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -31,9 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fjo_analysis import settings
-from fjo_analysis.errors import BriefingError
+from fjo_analysis.errors import BriefingError, reported
 
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
+    import nbformat
+
     from fjo_analysis.disclosure import Rules
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -75,23 +78,48 @@ def topics(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
 
 
+def topic_modules(root: Path) -> list[str]:
+    """The package modules the topic notebooks import (what the warm builder imports
+    before it forks, and what a briefing's code is; read from the notebooks themselves)."""
+    modules = set()
+    for topic in topics(root):
+        cells = json.loads((root / "notebooks" / f"{topic}.ipynb").read_text(encoding="utf-8"))
+        for cell in cells["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    found = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    found = [a.name for a in node.names]
+                else:
+                    continue
+                modules |= {m for m in found if m.split(".")[0] == "fjo_analysis"}
+    return sorted(m for m in modules if _is_module(m))
+
+
+def _is_module(name: str) -> bool:
+    """Whether ``name`` is a module of this package (not a name imported from one)."""
+    path = settings.PACKAGE_DIR.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def areas(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "params").glob("*.yaml"))
 
 
 def execute(
     area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
-) -> Path:
-    """Run the topic notebook for the area with papermill; return the executed notebook.
+) -> nbformat.NotebookNode:
+    """Run the topic notebook for the area with papermill; return the executed notebook
+    (also kept under ``build/executed/`` as the audit trail).
 
     ``engine`` is a papermill engine name: None for a Jupyter kernel per notebook, or the
-    warm builder's in-process engine (``fjo_analysis.engine``).
+    warm builder's in-process engine (``fjo-inprocess``, registered by this package's
+    ``papermill.engine`` entry point).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    if engine is not None:
-        import fjo_analysis.engine  # noqa: F401  (registers the in-process engine)
 
     params = area_params(area_slug, config.root)
     notebook = config.root / "notebooks" / f"{topic}.ipynb"
@@ -107,7 +135,7 @@ def execute(
         "round_to": config.round_to,
     }
     try:
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(notebook),
             str(executed),
             parameters=parameters,
@@ -117,13 +145,15 @@ def execute(
             cwd=str(config.root),
             shutdown_kernel="immediate",
             engine_name=engine,
+            # The executed notebook is written once, when it finishes (or fails), not
+            # after every cell: about 45 ms a save, 15 saves a briefing.
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as err:
         raise BriefingError(
             f"{area_slug}/{topic}: cell {err.exec_count or err.cell_index} raised "
             f"{err.ename}: {err.evalue} (executed notebook kept at {executed})"
         ) from None
-    return executed
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -198,16 +228,16 @@ def _running(pid: int) -> bool:
     return True
 
 
-def render(executed: Path, area_slug: str, topic: str, config: settings.Settings) -> list[Path]:
+def render(
+    nb: nbformat.NotebookNode, area_slug: str, topic: str, config: settings.Settings
+) -> list[Path]:
     """Render, check and publish the three outputs and the disclosure log."""
-    import nbformat
-
     from fjo_analysis.check import check_file
     from fjo_analysis.disclosure import Rules
     from fjo_analysis.render import html, parts, pdf, xlsx
 
     rules = Rules(config.suppress_below, config.round_to)
-    doc = parts.read(executed)
+    doc = parts.read(nb, area_slug, topic, config)
     out_dir = config.reports_dir / area_slug
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = {fmt: out_dir / f"{topic}.{fmt}" for fmt in FORMATS}
@@ -219,9 +249,8 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
     order = [log_path, targets["pdf"], targets["xlsx"], targets["html"]]
     temporary = {final: staged(final) for final in order}
     try:
-        nb = nbformat.read(executed, as_version=4)
         with writing(targets["html"]):
-            temporary[targets["html"]].write_text(html.render(doc, nb, rules), encoding="utf-8")
+            temporary[targets["html"]].write_text(html.render(doc, rules), encoding="utf-8")
         with writing(targets["pdf"]):
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
         with writing(targets["xlsx"]):
@@ -267,21 +296,26 @@ def public_log(doc, rules: Rules, area_slug: str, topic: str) -> dict:
 
 
 def build(
-    area_slug: str, topic: str, config: settings.Settings | None = None, engine: str | None = None
+    area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
 ) -> float:
     """Execute and render one briefing; print a progress line; return seconds taken. A
     topic with nothing to publish for this extract is skipped with a message."""
-    config = config or settings.load()
     start = time.perf_counter()
     reason = nothing_to_publish(topic, config)
     if reason:
         print(f"{progress(config)} {area_slug}/{topic} skipped: {reason}", flush=True)
         return 0.0
-    executed = execute(area_slug, topic, config, engine)
-    render(executed, area_slug, topic, config)
+    nb = execute(area_slug, topic, config, engine)
+    render(nb, area_slug, topic, config)
     seconds = time.perf_counter() - start
     print(f"{progress(config)} {area_slug}/{topic} {seconds:.1f} s", flush=True)
     return seconds
+
+
+def run(area_slug: str, topic: str, config: settings.Settings, engine: str | None = None) -> int:
+    """Build one briefing as ``fjo build`` does (the warm builder's children call this):
+    an error is reported in one line on stderr; returns the exit code."""
+    return reported(lambda: build(area_slug, topic, config, engine))
 
 
 def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:
@@ -299,18 +333,17 @@ def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:
 
 
 def progress(config: settings.Settings) -> str:
-    """'[n/N]': briefings finished in this make run (FJO_RUN_ID) of FJO_BRIEFING_COUNT.
+    """'[n/N]': briefings finished in this make run (``run_id``) of ``briefing_count``.
 
-    One line per finished briefing in ``build/progress/<run>``; the files of earlier runs
-    are removed (make holds ``build/make.lock``, so no other run is counting).
+    One line per finished briefing in ``build/progress/<run>.log``; the logs of earlier
+    runs are removed (make holds ``build/make.lock``, so no other run is counting), so
+    the folder holds one small file however many runs there have been.
     """
-    run = os.environ.get("FJO_RUN_ID")
-    total = os.environ.get("FJO_BRIEFING_COUNT", "?")
-    if not run:
+    if not config.run_id:
         return "[1/1]"
     folder = config.build_dir / "progress"
     folder.mkdir(parents=True, exist_ok=True)
-    marks = folder / f"{run}.log"
+    marks = folder / f"{config.run_id}.log"
     with open(marks, "a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.write(f"{os.getpid()}\n")
@@ -318,15 +351,13 @@ def progress(config: settings.Settings) -> str:
         with open(marks, encoding="utf-8") as counted:
             done = sum(1 for _ in counted)
     for old in folder.iterdir():
-        if old != marks and old.name != f"{run}.log":
+        if old != marks:
             with contextlib.suppress(OSError):
                 if old.is_dir():
-                    for f in old.iterdir():
-                        f.unlink()
-                    old.rmdir()
+                    shutil.rmtree(old)
                 else:
                     old.unlink()
-    return f"[{done}/{total}]"
+    return f"[{done}/{config.briefing_count or '?'}]"
 
 
 # ---------------------------------------------------------------------- build integrity
@@ -434,16 +465,3 @@ def exclusive(path: Path, what: str) -> Iterator[None]:
             print(f"fjo: waiting for {what} ({path} is locked)", file=sys.stderr, flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
-
-
-def disk_error(err: OSError) -> str:
-    """One line for a file-system error: the path and what went wrong."""
-    reason = {
-        errno.EROFS: "read-only file system",
-        errno.ENOSPC: "no space left on the device",
-        errno.EDQUOT: "disk quota exceeded",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-    }.get(err.errno or 0, err.strerror or str(err))
-    where = err.filename if err.filename is not None else "(unknown path)"
-    return f"cannot write {where}: {reason}"

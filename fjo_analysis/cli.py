@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from fjo_analysis import settings
-from fjo_analysis.errors import BriefingError, ExtractError
+from fjo_analysis.errors import reported
 
 
 def _data_synth(args: argparse.Namespace) -> None:
@@ -74,16 +74,17 @@ def _data_prepare(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    from fjo_analysis import warm
+    config = settings.load()
+    if config.warm:
+        from fjo_analysis.warm import build_briefing
 
-    if args.engine is None and warm.enabled():
-        code = warm.build(args.area, args.topic)
+        code = build_briefing(args.area, args.topic, config)
         if code:
             raise SystemExit(code)
         return
     from fjo_analysis.build import build
 
-    build(args.area, args.topic, engine=args.engine)
+    build(args.area, args.topic, config)
 
 
 def _stats(args: argparse.Namespace) -> None:
@@ -180,7 +181,6 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="execute and render one briefing")
     build.add_argument("--area", required=True, help="an area slug from params/, e.g. london")
     build.add_argument("--topic", required=True, help="a notebook name, e.g. infants")
-    build.add_argument("--engine", help=argparse.SUPPRESS)  # the warm builder's children
     build.set_defaults(func=_build)
     stats = commands.add_parser("stats", help="compute, protect and audit the statistics store")
     stats.set_defaults(func=_stats)
@@ -213,20 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     # make sends SIGTERM when interrupted: exit through finally blocks (temporary files go)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parser().parse_args(argv)
-    try:
-        args.func(args)
-    except ExtractError as err:
-        print(f"fjo: the extract cannot be used:\n{err}", file=sys.stderr)
-        return 1
-    except (BriefingError, ValueError, FileNotFoundError) as err:
-        print(f"fjo: {err}", file=sys.stderr)
-        return 1
-    except OSError as err:  # a read-only or full disk: one line naming the path
-        from fjo_analysis.build import disk_error
-
-        print(f"fjo: {disk_error(err)}", file=sys.stderr)
-        return 1
-    return 0
+    return reported(lambda: args.func(args))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 Used by the warm builder (``fjo_analysis.warm``): a child forked from a process that has
 already imported the analysis stack runs the notebook here instead of starting a kernel.
+Papermill finds it by name, ``fjo-inprocess``, through this package's ``papermill.engine``
+entry point (pyproject.toml); papermill itself runs it in the notebook's ``cwd``. Import
+papermill, not this module, first: papermill loads this module while it initialises.
 Outputs are recorded as a kernel would record them (streams, display data with their
 metadata, results and errors), so the executed notebook and everything rendered from it
 are the same as with the standard kernel engine.
@@ -9,17 +12,14 @@ are the same as with the standard kernel engine.
 
 from __future__ import annotations
 
-import os
 import traceback
 
 import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from papermill.engines import Engine, papermill_engines
+from papermill.engines import Engine
 from traitlets.config import Config
-
-ENGINE_NAME = "fjo-inprocess"
 
 
 class _RecordingDisplayHook(DisplayHook):
@@ -89,24 +89,15 @@ class InProcessEngine(Engine):
     """Execute cells with IPython in this process; stop at the first error, as nbclient does."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, cwd=None, **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
         ip = shell()
-        previous = os.getcwd()
-        if cwd:
-            os.chdir(cwd)
-        try:
-            for index, cell in enumerate(nb_man.nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                nb_man.cell_start(cell, index)
-                failed = run_cell(ip, cell)
-                if failed:
-                    nb_man.cell_exception(cell, index)
-                nb_man.cell_complete(cell, index)
-                if failed:
-                    break
-        finally:
-            os.chdir(previous)
-
-
-papermill_engines.register(ENGINE_NAME, InProcessEngine)
+        for index, cell in enumerate(nb_man.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            nb_man.cell_start(cell, index)
+            failed = run_cell(ip, cell)
+            if failed:
+                nb_man.cell_exception(cell, index)
+            nb_man.cell_complete(cell, index)
+            if failed:
+                break

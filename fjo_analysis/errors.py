@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 ROWS_SHOWN = 5  # the first rows a grouped message names
@@ -102,3 +105,33 @@ def summary(problems: list[Problem], limit: int = 200) -> str:
 
 class BriefingError(RuntimeError):
     """A briefing that could not be built; the message names area, topic, cell and error."""
+
+
+def disk_error(err: OSError) -> str:
+    """One line for a file-system error: the path and what went wrong."""
+    reason = {
+        errno.EROFS: "read-only file system",
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+    }.get(err.errno or 0, err.strerror or str(err))
+    where = err.filename if err.filename is not None else "(unknown path)"
+    return f"cannot write {where}: {reason}"
+
+
+def reported(action: Callable[[], object]) -> int:
+    """Run ``action``; report a failure the reader can act on in plain words on stderr
+    (no traceback) and return 1, else return 0."""
+    try:
+        action()
+    except ExtractError as err:
+        print(f"fjo: the extract cannot be used:\n{err}", file=sys.stderr)
+        return 1
+    except (BriefingError, ValueError, FileNotFoundError) as err:
+        print(f"fjo: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a read-only or full disk: one line naming the path
+        print(f"fjo: {disk_error(err)}", file=sys.stderr)
+        return 1
+    return 0

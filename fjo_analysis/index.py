@@ -19,7 +19,7 @@ from fjo_analysis import settings
 from fjo_analysis.build import area_params, areas, publish_text, topics
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.render.html import CSS, TEMPLATES
-from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date, code_version
+from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date
 
 TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
 FIRST_FINDING = re.compile(r'<section class="findings".*?<li>(.*?)</li>', re.S)
@@ -102,8 +102,8 @@ def write_index(config: settings.Settings) -> Path:
             }
             for t, m in topic_meta.items()
         ],
-        version=code_version(),
-        built=build_date(),
+        version=config.version(),
+        built=build_date(config.built_at()),
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
     )
     path = config.reports_dir / "index.html"

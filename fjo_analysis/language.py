@@ -2,7 +2,8 @@
 
 Values come from the protected store: ``[c]`` (suppressed) stays ``[c]`` in running text
 (it may hide any number, so it is never described as small) and ``[x]`` reads "not
-available".
+available". Notebooks call these through their Briefing (``b.count(...)``), which binds
+them to the build's disclosure rules (:class:`Phrases`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 import numbers
 
 from fjo_analysis.data.prepare import financial_year_label
-from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules
 from fjo_analysis.stats.trends import Trend
 
 
@@ -147,3 +148,45 @@ def regions_sentence(table, what: str, year: str) -> str:
     if suppressed:
         text += f"; {suppressed} could not be compared because a count is suppressed"
     return text + "."
+
+
+class Phrases:
+    """The helpers above, bound to one build's disclosure rules: a Briefing is one, so a
+    notebook writes ``b.count(...)``, ``b.rate_sentence(...)``. A count the rules would not
+    publish (under the threshold, or not rounded to the base) is refused at the sentence
+    that would print it, naming the configured rule."""
+
+    rules: Rules
+
+    number = staticmethod(number)
+    percent = staticmethod(percent)
+    interval = staticmethod(interval)
+    compared = staticmethod(compared)
+    trend_sentence = staticmethod(trend_sentence)
+    peak_row = staticmethod(peak_row)
+    value_for = staticmethod(value_for)
+    largest_sentence = staticmethod(largest_sentence)
+    regions_sentence = staticmethod(regions_sentence)
+
+    def count(self, value) -> str:
+        """:func:`count`, for a count these rules publish."""
+        return count(self._publishable(value))
+
+    def rate_sentence(self, year: str, children, *args, **kwargs) -> str:
+        """:func:`rate_sentence`, for a count of children these rules publish."""
+        return rate_sentence(year, self._publishable(children), *args, **kwargs)
+
+    def _publishable(self, value):
+        if not _is_number(value):
+            return value
+        if value < self.rules.threshold:
+            raise DisclosureError(
+                f"a count of {value:g} would be published, under the threshold "
+                f"{self.rules.threshold}: read counts from the statistics store"
+            )
+        if self.rules.round_to > 1 and value % self.rules.round_to:
+            raise DisclosureError(
+                f"a count of {value:g} would be published, not rounded to the nearest "
+                f"{self.rules.round_to}: read counts from the statistics store"
+            )
+        return value

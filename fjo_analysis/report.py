@@ -21,6 +21,8 @@ from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import ENGLAND, area
+from fjo_analysis.language import Phrases
+from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
@@ -88,18 +90,19 @@ COLUMNS = {
 }
 
 
-class Briefing:
+class Briefing(Phrases):
     """One briefing: the protected figures it reads, the rules it follows, the parts it
-    records. Figures come from the statistics store only (``fjo stats``): a briefing
-    never counts rows, so every figure it shows was protected with the whole release."""
+    records, and the plain-English helpers bound to those rules (``b.count(...)``).
+    Figures come from the statistics store only (``fjo stats``): a briefing never counts
+    rows, so every figure it shows was protected with the whole release."""
 
     def __init__(
         self,
         area_code: str,
         topic: str,
         stats_dir: str | Path,
-        suppress_below: int = 10,
-        round_to: int = 0,
+        suppress_below: int = DEFAULT_SUPPRESS_BELOW,
+        round_to: int = DEFAULT_ROUND_TO,
     ):
         self.area = area(area_code)
         self.topic = topic

@@ -1,15 +1,24 @@
-"""Paths, disclosure thresholds and the data source: the one place for settings.
+"""Paths, disclosure thresholds, the data source and the build's date: the one place for
+settings.
 
-Every value can be overridden by an environment variable of the same name with an
-``FJO_`` prefix (e.g. ``FJO_EXTRACT=/secure/extract.parquet``), which is how the
-Makefile and the secure research environment configure a build.
+Every value comes from an environment variable (e.g. ``FJO_EXTRACT=/secure/extract.parquet``),
+which is how the Makefile and the secure research environment configure a build. They are
+read here only, once, by :func:`load`, checked at that boundary (a bad value names its
+variable) and passed along as one frozen :class:`Settings`; no other module reads the
+environment (a test checks it).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+import subprocess
+import typing
 from dataclasses import dataclass
 from pathlib import Path
+
+from fjo_analysis import __version__
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REFERENCE_DIR = PACKAGE_DIR / "reference"
@@ -19,6 +28,11 @@ DEFAULT_START_YEAR = 2010
 DEFAULT_END_YEAR = 2024
 DEFAULT_SEED = 20240401
 
+#: Disclosure defaults, and the lowest threshold a build may use.
+DEFAULT_SUPPRESS_BELOW = 10
+MIN_SUPPRESS_BELOW = 5
+DEFAULT_ROUND_TO = 0
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -26,8 +40,17 @@ class Settings:
 
     root: Path
     extract: Path | None  # a real extract; None means the built-in synthetic data
-    suppress_below: int
-    round_to: int
+    suppress_below: int = DEFAULT_SUPPRESS_BELOW
+    round_to: int = DEFAULT_ROUND_TO
+    #: SOURCE_DATE_EPOCH: the build date every output states (None: the time of the build).
+    source_date_epoch: int | None = None
+    #: FJO_CODE_VERSION: the code version outputs state (None: ``git describe``).
+    code_version: str | None = None
+    #: FJO_WARM=0 builds each briefing in its own Jupyter kernel instead of the warm builder.
+    warm: bool = True
+    #: FJO_RUN_ID and FJO_BRIEFING_COUNT (set by make): progress lines count one make run.
+    run_id: str | None = None
+    briefing_count: int | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -57,18 +80,51 @@ class Settings:
     def reports_dir(self) -> Path:
         return self.root / "reports"
 
+    def built_at(self) -> dt.datetime:
+        """The build's date (UTC): SOURCE_DATE_EPOCH when set (reproducible), else now."""
+        if self.source_date_epoch is not None:
+            return dt.datetime.fromtimestamp(self.source_date_epoch, dt.UTC)
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
-#: Disclosure defaults, and the lowest threshold a build may use.
-DEFAULT_SUPPRESS_BELOW = 10
-MIN_SUPPRESS_BELOW = 5
-DEFAULT_ROUND_TO = 0
+    def version(self) -> str:
+        """The code version outputs state: FJO_CODE_VERSION, else ``git describe`` of the
+        package's working tree, else the package version."""
+        if self.code_version:
+            return self.code_version
+        try:
+            out = subprocess.run(
+                ["git", "describe", "--always", "--dirty", "--tags"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=PACKAGE_DIR,
+            )
+            return f"fjo_analysis {__version__} ({out.stdout.strip()})"
+        except (OSError, subprocess.CalledProcessError):
+            return f"fjo_analysis {__version__}"
+
+    def to_json(self) -> dict:
+        """The settings as JSON values (how the warm builder's client hands them over)."""
+        return {
+            k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()
+        }
+
+    @classmethod
+    def from_json(cls, values: dict) -> Settings:
+        hints = typing.get_type_hints(cls)
+        return cls(
+            **{
+                k: Path(v) if v is not None and "Path" in str(hints[k]) else v
+                for k, v in values.items()
+            }
+        )
 
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the environment variable."""
 
 
-def _whole_number(name: str, default: int, minimum: int, rule: str) -> int:
+def _whole_number(name: str, default: int | None, minimum: int, rule: str) -> int | None:
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -81,20 +137,31 @@ def _whole_number(name: str, default: int, minimum: int, rule: str) -> int:
     return value
 
 
+def _extract() -> Path | None:
+    extract = os.environ.get("FJO_EXTRACT") or None
+    if extract is None:
+        return None
+    path = Path(extract)
+    path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    if not path.exists():
+        raise SettingsError(f"FJO_EXTRACT={extract!r}: no such file ({path})")
+    if not (path.is_file() or path.is_dir()):
+        raise SettingsError(f"FJO_EXTRACT={extract!r}: not a file ({path})")
+    return path
+
+
+def _warm() -> bool:
+    text = os.environ.get("FJO_WARM", "1").strip()
+    if text not in ("0", "1"):
+        raise SettingsError(f"FJO_WARM={text!r}: expected 1 (the warm builder) or 0 (a kernel)")
+    return text == "1"
+
+
 def load() -> Settings:
     """Settings from the environment, with the defaults above, checked at the boundary."""
-    root = Path(os.environ.get("FJO_ROOT", ".")).resolve()
-    extract = os.environ.get("FJO_EXTRACT") or None
-    if extract is not None:
-        path = Path(extract)
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if not path.exists():
-            raise SettingsError(f"FJO_EXTRACT={extract!r}: no such file ({path})")
-        if not (path.is_file() or path.is_dir()):
-            raise SettingsError(f"FJO_EXTRACT={extract!r}: not a file ({path})")
     return Settings(
-        root=root,
-        extract=path if extract else None,
+        root=Path(os.environ.get("FJO_ROOT", ".")).resolve(),
+        extract=_extract(),
         suppress_below=_whole_number(
             "FJO_SUPPRESS_BELOW",
             DEFAULT_SUPPRESS_BELOW,
@@ -104,4 +171,17 @@ def load() -> Settings:
         round_to=_whole_number(
             "FJO_ROUND_TO", DEFAULT_ROUND_TO, 0, "0 (no rounding) or a positive base"
         ),
+        source_date_epoch=_whole_number(
+            "SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more"
+        ),
+        code_version=os.environ.get("FJO_CODE_VERSION", "").strip() or None,
+        warm=_warm(),
+        run_id=os.environ.get("FJO_RUN_ID", "").strip() or None,
+        briefing_count=_whole_number("FJO_BRIEFING_COUNT", None, 1, "the number of briefings"),
     )
+
+
+def server_environment() -> dict[str, str]:
+    """The environment the warm builder's server starts with: this one, with one BLAS thread
+    (two briefings build at once on two cores: one thread each, not two apiece)."""
+    return {"OPENBLAS_NUM_THREADS": "1", **os.environ}

@@ -2,13 +2,16 @@
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
 to build a briefing. The server has already imported pandas, matplotlib, statsmodels,
-papermill, nbconvert, Typst and gptables (each briefing reads its data itself); for each
-request it forks a child, which is a fresh copy of that state, runs the notebook with the
-in-process engine and renders it. The client hands the child its own stdout and stderr
-and waits for the exit code; if the client goes away (make interrupted), the child stops
-and removes its temporary files. A server whose code has changed on disk since it started
-answers "stale" and exits, and the client starts a new one. ``FJO_WARM=0`` builds without
-it (a kernel per notebook).
+papermill, Typst, gptables and every package module the topic notebooks import (each
+briefing reads its data itself); for each request it forks a child (``socketserver``'s
+``ForkingMixIn``), which is a fresh copy of that state, runs the notebook with the
+in-process engine and renders it. The request carries the settings the client resolved
+(``Settings.to_json``), so the child builds with exactly the client's settings and never
+reads the environment. The client hands the child its own stdout and stderr and waits for
+the exit code; if the client goes away (make interrupted), the child stops and removes its
+temporary files. A server whose code has changed on disk since it started answers "stale"
+and exits, and the client starts a new one. ``FJO_WARM=0`` builds without it (a kernel
+per notebook).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import array
 import contextlib
 import fcntl
 import hashlib
+import importlib
 import json
 import os
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
@@ -28,16 +33,25 @@ import threading
 import time
 from pathlib import Path
 
-from fjo_analysis import settings
+from fjo_analysis import build, settings
 from fjo_analysis.errors import BriefingError
 from fjo_analysis.settings import PACKAGE_DIR
 
 IDLE_SECONDS = 30
 START_SECONDS = 60
-
-
-def enabled() -> bool:
-    return os.environ.get("FJO_WARM", "1") != "0"
+ENGINE = "fjo-inprocess"
+#: What every briefing uses besides the modules its notebook imports.
+STACK = (
+    "matplotlib.pyplot",
+    "openpyxl",  # the output check reads workbooks
+    "pypdf",  # and PDF text
+    "statsmodels.api",
+    "fjo_analysis.check",
+    "papermill",  # which loads the in-process engine through its entry point
+    "fjo_analysis.render.html",
+    "fjo_analysis.render.pdf",
+    "fjo_analysis.render.xlsx",
+)
 
 
 def socket_path(config: settings.Settings) -> Path:
@@ -57,63 +71,53 @@ def _code_mtime() -> float:
 # ---------------------------------------------------------------------------- server
 
 
-def _warm_up() -> None:
+def _warm_up(root: Path) -> None:
     """Import everything a briefing uses, so that forked children start warm."""
-    import matplotlib.pyplot  # noqa: F401
-    import openpyxl  # noqa: F401  (the output check reads workbooks)
-    import pypdf  # noqa: F401  (and PDF text)
-    import statsmodels.api  # noqa: F401
+    for module in (*STACK, *build.topic_modules(root)):
+        importlib.import_module(module)
+    from fjo_analysis.engine import shell
 
-    import fjo_analysis.build  # noqa: F401
-    import fjo_analysis.charts  # noqa: F401
-    import fjo_analysis.check  # noqa: F401
-    import fjo_analysis.engine
-    import fjo_analysis.language  # noqa: F401
-    import fjo_analysis.measures.outcomes  # noqa: F401  (notebooks read its constants)
-    import fjo_analysis.measures.timeliness  # noqa: F401
-    import fjo_analysis.render.html  # noqa: F401
-    import fjo_analysis.render.pdf  # noqa: F401
-    import fjo_analysis.render.xlsx  # noqa: F401
-    import fjo_analysis.report  # noqa: F401
-
-    fjo_analysis.engine.shell()
+    shell()
 
 
-def serve(path: Path) -> None:
+class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
+    """Forks a child per request; ``done`` once idle for ``timeout`` seconds with no child
+    running, or once asked to build with code changed since it started."""
+
+    timeout = IDLE_SECONDS
+    block_on_close = False  # children outlive a server that stops (stale code): let them
+
+    def __init__(self, path: Path):
+        super().__init__(str(path), _Request)
+        self.started = _code_mtime()
+        self.done = False
+
+    def verify_request(self, request, client_address) -> bool:
+        if _code_mtime() > self.started:
+            request.sendall(b'{"stale": true}\n')
+            self.done = True
+            return False
+        return True
+
+    def handle_timeout(self) -> None:
+        super().handle_timeout()  # reaps finished children
+        self.done = not self.active_children
+
+
+class _Request(socketserver.BaseRequestHandler):
+    def handle(self) -> None:  # in the forked child
+        _child(self.request)
+
+
+def serve(path: Path, root: Path) -> None:
     """Accept build requests until idle; fork a child for each."""
-    _warm_up()
-    started = _code_mtime()
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
-    listener.listen(16)
-    listener.settimeout(IDLE_SECONDS)
-    children: set[int] = set()
+    _warm_up(root)
     try:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                children = {pid for pid in children if os.waitpid(pid, os.WNOHANG)[0] == 0}
-                if not children:
-                    return
-                continue
-            if _code_mtime() > started:
-                conn.sendall(b'{"stale": true}\n')
-                conn.close()
-                return
-            pid = os.fork()
-            if pid == 0:  # the child never returns into this loop or its cleanup
-                code = 1
-                try:
-                    listener.close()
-                    code = _child(conn)
-                finally:
-                    os._exit(code)
-            conn.close()
-            children.add(pid)
-            children = {p for p in children if os.waitpid(p, os.WNOHANG)[0] == 0}
+        with _Server(path) as server:
+            while not server.done:
+                server.handle_request()
+                server.service_actions()  # reap finished children, as serve_forever does
     finally:
-        listener.close()
         path.unlink(missing_ok=True)
 
 
@@ -126,23 +130,10 @@ def _child(conn: socket.socket) -> int:
         os.dup2(fds[0], 1)
         os.dup2(fds[1], 2)
         os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
+        config = settings.Settings.from_json(request["settings"])
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         threading.Thread(target=_watch_client, args=(conn,), daemon=True).start()
-        from fjo_analysis import cli
-
-        code = cli.main(
-            [
-                "build",
-                "--area",
-                request["area"],
-                "--topic",
-                request["topic"],
-                "--engine",
-                "fjo-inprocess",
-            ]
-        )
+        code = build.run(request["area"], request["topic"], config, engine=ENGINE)
     except BaseException as err:  # the client must always get an answer
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # done: the client leaving is no signal now
@@ -187,11 +178,12 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
         path.unlink(missing_ok=True)
         with open(config.build_dir / "warm.log", "a") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "fjo_analysis.warm", str(path)],
+                [sys.executable, "-m", "fjo_analysis.warm", str(path), str(config.root)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
                 start_new_session=True,
+                env=settings.server_environment(),
             )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
@@ -204,13 +196,12 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
     raise BriefingError(f"the warm builder did not start (see {config.build_dir / 'warm.log'})")
 
 
-def build(area: str, topic: str) -> int:
-    """Ask the warm server to build one briefing; return its exit code."""
-    config = settings.load()
+def build_briefing(area: str, topic: str, config: settings.Settings) -> int:
+    """Ask the warm server to build one briefing with these settings; return its exit code."""
     path = socket_path(config)
+    request = {"area": area, "topic": topic, "cwd": os.getcwd(), "settings": config.to_json()}
     for _ in range(3):
         conn = _connect(path) or _start(path, config)
-        request = {"area": area, "topic": topic, "cwd": os.getcwd(), "env": dict(os.environ)}
         fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])
         sys.stdout.flush()
         sys.stderr.flush()
@@ -225,6 +216,4 @@ def build(area: str, topic: str) -> int:
 
 
 if __name__ == "__main__":
-    # Two briefings build at once on two cores: one BLAS thread each, not two apiece.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    serve(Path(sys.argv[1]))
+    serve(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
+
 MARK = "[c]"
 NOT_AVAILABLE = "[x]"
 COUNT_NOUNS = r"(?:children|child|newborns?|babies|baby|infants?|mothers?|cases?|applications?)"
@@ -34,8 +36,8 @@ SMALL_COUNT_IN_TEXT = re.compile(
 class Rules:
     """The disclosure rules for one build."""
 
-    threshold: int = 10
-    round_to: int = 0
+    threshold: int = DEFAULT_SUPPRESS_BELOW
+    round_to: int = DEFAULT_ROUND_TO
 
     @property
     def note(self) -> str:

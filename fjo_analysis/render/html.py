@@ -1,13 +1,18 @@
-"""HTML: our own nbconvert exporter and template (no scripts, no CDN, alt text from parts)."""
+"""HTML: the briefing as one standalone page, rendered with Jinja (no scripts, no CDN).
+
+The page is rendered from the briefing's parts (:mod:`fjo_analysis.render.parts`), which
+the PDF and the workbook read too, not from the notebook's cells: the notebook's published
+Markdown cells are parts already (in notebook order, unless tagged ``internal``), so an
+nbconvert exporter would only have wrapped this template.
+"""
 
 from __future__ import annotations
 
 import base64
 from pathlib import Path
 
-import nbformat
+import jinja2
 from markdown_it import MarkdownIt
-from nbconvert.exporters import TemplateExporter
 
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.geography import briefing_areas
@@ -23,28 +28,24 @@ def markdown_html(text: str) -> str:
     return _markdown.render(text)
 
 
-class BriefingExporter(TemplateExporter):
-    """nbconvert exporter for a briefing: the template reads the parts, not the raw cells."""
-
-    export_from_notebook = "FJO briefing"
-    output_mimetype = "text/html"
-
-    def __init__(self, **kw):
-        super().__init__(
-            template_name="fjo",
-            template_file="briefing.html.j2",
-            extra_template_basedirs=[str(TEMPLATES)],
-            **kw,
-        )
-        self.register_filter("md", markdown_html)
-        self.register_filter("cell", format_cell)
-        self.register_filter("b64", lambda s: base64.b64encode(s.encode()).decode("ascii"))
-
-    def _file_extension_default(self):
-        return ".html"
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "fjo"),
+        extensions=["jinja2.ext.loopcontrols"],
+        autoescape=False,  # the template escapes every value itself (``| e``)
+    )
+    env.filters.update(
+        md=markdown_html,
+        cell=format_cell,
+        b64=lambda s: base64.b64encode(s.encode()).decode("ascii"),
+    )
+    return env
 
 
-def render(doc: BriefingDoc, nb: nbformat.NotebookNode, rules: Rules) -> str:
+TEMPLATE = _environment().get_template("briefing.html.j2")
+
+
+def render(doc: BriefingDoc, rules: Rules) -> str:
     """The briefing as one self-contained HTML page."""
     areas = {a.code: a.name for a in briefing_areas().values()}
     resources = {
@@ -54,5 +55,4 @@ def render(doc: BriefingDoc, nb: nbformat.NotebookNode, rules: Rules) -> str:
         "disclosure_note": rules.note,
         "area_name": areas.get(doc.parameters.get("area", ""), doc.area),
     }
-    html, _ = BriefingExporter().from_notebook_node(nb, resources=resources)
-    return html
+    return TEMPLATE.render(resources=resources)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 
-from fjo_analysis import __version__
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.settings import Settings
 
 SYNTHETIC_BANNER = (
     "These figures come from made-up data that show how the briefing works. "
@@ -36,7 +33,11 @@ class BriefingDoc:
     area: str
     topic: str
     code_version: str
-    build_date: str
+    built: dt.datetime  # the build's date (SOURCE_DATE_EPOCH when set), UTC
+
+    @property
+    def build_date(self) -> str:
+        return build_date(self.built)
 
     @property
     def synthetic(self) -> bool:
@@ -86,35 +87,14 @@ class BriefingDoc:
         return [("Local-authority codes (April 2024 geography)", text)]
 
 
-def code_version() -> str:
-    """``git describe`` of the working tree, else the package version."""
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent,
-        )
-        return f"fjo_analysis {__version__} ({out.stdout.strip()})"
-    except (OSError, subprocess.CalledProcessError):
-        return f"fjo_analysis {__version__}"
-
-
-def build_date() -> str:
-    """From SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC, ISO 8601."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch
-        else dt.datetime.now(dt.UTC).replace(microsecond=0)
-    )
+def build_date(moment: dt.datetime) -> str:
+    """A build's date as outputs state it: UTC, ISO 8601 to the minute."""
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def read(executed: Path, version: str | None = None) -> BriefingDoc:
-    """Collect the parts from an executed notebook (markdown cells tagged 'internal' stay out)."""
-    nb = nbformat.read(executed, as_version=4)
+def read(nb: nbformat.NotebookNode, area: str, topic: str, config: Settings) -> BriefingDoc:
+    """Collect the parts from an executed notebook. Markdown cells are published unless
+    tagged 'internal'; raw cells (the Quarto front matter) never are."""
     headline, findings, body, disclosure, manifest = None, [], [], [], {}
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "internal" not in cell.metadata.get("tags", []):
@@ -135,7 +115,7 @@ def read(executed: Path, version: str | None = None) -> BriefingDoc:
             else:
                 body.append(part)
     if headline is None:
-        raise ValueError(f"{executed}: the notebook recorded no headline (Briefing.headline)")
+        raise ValueError(f"{area}/{topic}: the notebook recorded no headline (Briefing.headline)")
     params = dict(nb.metadata.get("papermill", {}).get("parameters", {}))
     return BriefingDoc(
         title=headline["title"],
@@ -145,10 +125,10 @@ def read(executed: Path, version: str | None = None) -> BriefingDoc:
         disclosure=disclosure,
         manifest=manifest,
         parameters=params,
-        area=executed.parent.name,
-        topic=executed.stem,
-        code_version=version or code_version(),
-        build_date=build_date(),
+        area=area,
+        topic=topic,
+        code_version=config.version(),
+        built=config.built_at(),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import typst
 
 from fjo_analysis.disclosure import Rules
@@ -90,10 +88,9 @@ def source(doc: BriefingDoc, rules: Rules) -> tuple[str, dict[str, str]]:
 def render(doc: BriefingDoc, rules: Rules) -> bytes:
     """The briefing as a tagged PDF/UA-1 document."""
     text, inputs = source(doc, rules)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return typst.compile(
         text.encode("utf-8"),
         sys_inputs=inputs,
         pdf_standards=["ua-1"],
-        timestamp=int(epoch) if epoch else None,
+        timestamp=int(doc.built.timestamp()),
     )

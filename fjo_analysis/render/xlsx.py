@@ -7,8 +7,6 @@ title and source, ``[c]`` and ``[x]`` markers explained in the notes.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 import warnings
 from pathlib import Path
@@ -77,13 +75,16 @@ def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
             ],
         }
     )
-    created = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.UTC)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # gptables' pandas deprecation warnings
         workbook = gptables.produce_workbook(
             str(path), sheets=sheets, cover=cover, notes_table=notes
         )
         workbook.set_properties(
-            {"title": doc.title, "created": created.replace(tzinfo=None), "author": "fjo_analysis"}
+            {
+                "title": doc.title,
+                "created": doc.built.replace(tzinfo=None),
+                "author": "fjo_analysis",
+            }
         )
         workbook.close()
