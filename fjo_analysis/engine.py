@@ -3,8 +3,7 @@
 Used by the warm builder (``fjo_analysis.warm``): a child forked from a process that has
 already imported the analysis stack runs the notebook here instead of starting a kernel.
 Papermill finds it by name, ``fjo-inprocess``, through this package's ``papermill.engine``
-entry point (pyproject.toml); papermill itself runs it in the notebook's ``cwd``. Import
-papermill, not this module, first: papermill loads this module while it initialises.
+entry point (pyproject.toml); papermill itself runs it in the notebook's ``cwd``.
 Outputs are recorded as a kernel would record them (streams, display data with their
 metadata, results and errors), so the executed notebook and everything rendered from it
 are the same as with the standard kernel engine.
@@ -12,13 +11,13 @@ are the same as with the standard kernel engine.
 
 from __future__ import annotations
 
+import functools
 import traceback
 
 import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from papermill.engines import Engine
 from traitlets.config import Config
 
 
@@ -38,6 +37,7 @@ def shell() -> InteractiveShell:
     """The process's IPython shell, recording results for notebook outputs.
 
     History is off: forked children would otherwise share one history database.
+    Tracebacks are not printed: the error is recorded as the cell's error output.
     """
     config = Config()
     config.HistoryManager.enabled = False
@@ -45,6 +45,9 @@ def shell() -> InteractiveShell:
     if not isinstance(ip.displayhook, _RecordingDisplayHook):
         ip.displayhook = _RecordingDisplayHook(ip)
         ip.display_trap.hook = ip.displayhook
+        # A kernel sends an error as an "error" output only (ipykernel overrides this too);
+        # the terminal shell would also print the traceback into the cell's stdout.
+        ip._showtraceback = lambda etype, evalue, stb: None
     return ip
 
 
@@ -85,19 +88,41 @@ def run_cell(ip: InteractiveShell, cell) -> bool:
     return error is not None
 
 
-class InProcessEngine(Engine):
-    """Execute cells with IPython in this process; stop at the first error, as nbclient does."""
+def run_cells(nb_man) -> None:
+    """Execute a notebook's code cells in order, recording each with papermill's manager;
+    stop at the first error, as nbclient does."""
+    ip = shell()
+    for index, cell in enumerate(nb_man.nb.cells):
+        if cell.cell_type != "code":
+            continue
+        nb_man.cell_start(cell, index)
+        failed = run_cell(ip, cell)
+        if failed:
+            nb_man.cell_exception(cell, index)
+        nb_man.cell_complete(cell, index)
+        if failed:
+            break
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        ip = shell()
-        for index, cell in enumerate(nb_man.nb.cells):
-            if cell.cell_type != "code":
-                continue
-            nb_man.cell_start(cell, index)
-            failed = run_cell(ip, cell)
-            if failed:
-                nb_man.cell_exception(cell, index)
-            nb_man.cell_complete(cell, index)
-            if failed:
-                break
+
+@functools.cache
+def _engine_class() -> type:
+    from papermill.engines import Engine
+
+    class InProcessEngine(Engine):
+        """Execute cells with IPython in this process."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            run_cells(nb_man)
+
+    InProcessEngine.__qualname__ = "InProcessEngine"
+    return InProcessEngine
+
+
+def __getattr__(name: str):
+    # The entry point names ``InProcessEngine``. Papermill loads it while papermill itself
+    # initialises, which may be because this module imported papermill: so the class
+    # (a subclass of papermill's Engine) is made on first use, never at import.
+    if name == "InProcessEngine":
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,33 +52,14 @@ class Settings:
     run_id: str | None = None
     briefing_count: int | None = None
 
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def synthetic_extract(self) -> Path:
-        return self.data_dir / "raw" / "synthetic_extract.parquet"
-
-    @property
-    def source_extract(self) -> Path:
-        return self.extract or self.synthetic_extract
-
-    @property
-    def processed_dir(self) -> Path:
-        return self.data_dir / "processed"
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def stats_dir(self) -> Path:
-        return self.build_dir / "stats"
-
-    @property
-    def reports_dir(self) -> Path:
-        return self.root / "reports"
+    # Where everything is, below the project root.
+    data_dir = property(lambda self: self.root / "data")
+    synthetic_extract = property(lambda self: self.data_dir / "raw" / "synthetic_extract.parquet")
+    source_extract = property(lambda self: self.extract or self.synthetic_extract)
+    processed_dir = property(lambda self: self.data_dir / "processed")
+    build_dir = property(lambda self: self.root / "build")
+    stats_dir = property(lambda self: self.build_dir / "stats")
+    reports_dir = property(lambda self: self.root / "reports")
 
     def built_at(self) -> dt.datetime:
         """The build's date (UTC): SOURCE_DATE_EPOCH when set (reproducible), else now."""

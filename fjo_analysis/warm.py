@@ -47,7 +47,8 @@ STACK = (
     "pypdf",  # and PDF text
     "statsmodels.api",
     "fjo_analysis.check",
-    "papermill",  # which loads the in-process engine through its entry point
+    "fjo_analysis.engine",
+    "papermill",
     "fjo_analysis.render.html",
     "fjo_analysis.render.pdf",
     "fjo_analysis.render.xlsx",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from fjo_analysis.figures.store import build as build_store
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"seed": 7, "start_year": 2016, "end_year": 2019, "scale": 0.05}
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
+VERSION = "fjo_analysis (tests)"
 BUILT_AREAS = ("london", "wales")
 
 
@@ -64,7 +64,9 @@ def project_copy(root: Path) -> Path:
 def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
     """A small project: prepared small data and its statistics store, no briefings yet."""
     root = project_copy(tmp_path_factory.mktemp("project") / "root")
-    config = settings.Settings(root=root, extract=small_extract_csv, suppress_below=10, round_to=0)
+    config = settings.Settings(
+        root=root, extract=small_extract_csv, source_date_epoch=int(EPOCH), code_version=VERSION
+    )
     prepare(small_extract_csv, config.processed_dir, synthetic=True)
     build_store(config.processed_dir, config.stats_dir, Rules(10, 0))
     return config
@@ -76,17 +78,8 @@ def suite(project) -> settings.Settings:
     from fjo_analysis.build import build, topics
     from fjo_analysis.index import write_index
 
-    saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "FJO_ROOT")}
-    os.environ.update(SOURCE_DATE_EPOCH=EPOCH, FJO_ROOT=str(project.root))
-    try:
-        for area in BUILT_AREAS:
-            for topic in topics(project.root):
-                build(area, topic, project)
-        write_index(project)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    for area in BUILT_AREAS:
+        for topic in topics(project.root):
+            build(area, topic, project)
+    write_index(project)
     return project

@@ -377,11 +377,10 @@ def test_index_write_on_a_read_only_disk_is_one_line(copy, extracts):
 # -------------------------------------------------------------------------- progress
 
 
-def test_progress_keeps_only_the_current_run(tmp_path, monkeypatch):
-    config = settings.Settings(tmp_path, None, 10, 0)
-    monkeypatch.setenv("FJO_BRIEFING_COUNT", "3")
+def test_progress_keeps_only_the_current_run(tmp_path):
+    (tmp_path / "build" / "progress" / "an-old-run").mkdir(parents=True)
     for run in ("1", "2"):
-        monkeypatch.setenv("FJO_RUN_ID", run)
+        config = settings.Settings(tmp_path, None, run_id=run, briefing_count=3)
         assert build.progress(config) == "[1/3]"
         assert build.progress(config) == "[2/3]"
     assert sorted(p.name for p in (tmp_path / "build" / "progress").iterdir()) == ["2.log"]

@@ -75,3 +75,55 @@ def test_regions_sentence_counts_each_verdict():
         "in 0 and not significantly different in 1; 1 could not be compared because a count "
         "is suppressed."
     )
+
+
+def test_the_briefings_helpers_follow_the_configured_threshold(monkeypatch):
+    """With FJO_SUPPRESS_BELOW=20 a count of 15 is refused by b.count, not printed; the
+    unbound helper knows no rules and would print it."""
+    from fjo_analysis import settings
+    from fjo_analysis.disclosure import DisclosureError, Rules
+
+    monkeypatch.setenv("FJO_SUPPRESS_BELOW", "20")
+    config = settings.load()
+    b = language.Phrases()
+    b.rules = Rules(config.suppress_below, config.round_to)
+    assert language.count(15) == "15"
+    with pytest.raises(DisclosureError, match="under the threshold 20"):
+        b.count(15)
+    with pytest.raises(DisclosureError, match="under the threshold 20"):
+        b.rate_sentence("2023/24", 15, "Rutland", "were in proceedings", 2.0, "children")
+    assert b.count(20) == "20" and b.count(1240) == "1,240"
+    assert b.count("[c]") == "[c]" and b.count(float("nan")) == "not available"
+    assert b.rate_sentence(
+        "2023/24", "[c]", "Rutland", "were in proceedings", "[c]", "children"
+    ) == ("In 2023/24, [c] children in Rutland were in proceedings.")
+
+
+def test_the_briefings_helpers_follow_the_configured_rounding(monkeypatch):
+    from fjo_analysis.disclosure import DisclosureError, Rules
+
+    b = language.Phrases()
+    b.rules = Rules(10, 5)
+    assert b.count(1240) == "1,240"
+    with pytest.raises(DisclosureError, match="not rounded to the nearest 5"):
+        b.count(1242)
+
+
+def test_a_briefing_is_bound_to_its_rules(project):
+    """The Briefing a notebook makes is its Phrases, with the build's rules."""
+    from fjo_analysis.disclosure import DisclosureError
+    from fjo_analysis.report import Briefing
+
+    b = Briefing("E12000007", "infants", project.stats_dir, project.suppress_below)
+    assert b.rules.threshold == project.suppress_below == 10
+    assert b.count(10) == "10"
+    with pytest.raises(DisclosureError, match="under the threshold 10"):
+        b.count(9)
+
+
+def test_notebooks_use_the_bound_helpers():
+    from pathlib import Path
+
+    for path in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert "import language" not in text and "say." not in text, path.name

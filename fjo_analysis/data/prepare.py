@@ -20,11 +20,10 @@ import pandas as pd
 from fjo_analysis.data.validate import check_extract
 from fjo_analysis.errors import ExtractError, Problem
 from fjo_analysis.geography import map_codes, mapping_counts, units
-from fjo_analysis.reference import AGE_BANDS
+from fjo_analysis.reference import AGE_BAND_EDGES, AGE_BANDS
 
 CASES_FILE = "cases.parquet"
 MANIFEST_FILE = "manifest.json"
-AGE_BAND_EDGES_YEARS = [0, 1, 5, 10, 16, 18]
 NEWBORN_MAX_DAYS = 6  # aged under 7 days at issue
 COMPLETE_WITHIN_DAYS = 7  # a year is complete if the latest issue date is in its last week
 
@@ -66,7 +65,7 @@ def derive(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
     years = (issue.dt.year - birth.dt.year - not_yet_birthday).fillna(-1).to_numpy("int64")
     out["newborn"] = (age_days <= NEWBORN_MAX_DAYS).astype("boolean").mask(~known)
     out["infant"] = pd.Series(years < 1, index=out.index, dtype="boolean").mask(~known)
-    band = np.searchsorted(AGE_BAND_EDGES_YEARS, years, side="right") - 1
+    band = np.searchsorted(AGE_BAND_EDGES, years, side="right") - 1
     out["age_band"] = pd.Categorical.from_codes(
         np.where(known, np.clip(band, 0, len(AGE_BANDS) - 1), -1),
         categories=list(AGE_BANDS),

@@ -65,18 +65,23 @@ def row_keys(frame: pd.DataFrame, columns) -> pd.Series:
     return frame[columns].astype(str).agg("|".join, axis=1)
 
 
+def children_by_year(name: str, title: str) -> Table:
+    """Children by year, with their rate per 10,000 children, its trend and comparison."""
+    return Table(
+        name,
+        title,
+        ("financial_year",),
+        ("children",),
+        rates={"rate": Rate("children", "population")},
+        trend="children",
+        comparison="rate",
+    )
+
+
 TABLES = {
     t.name: t
     for t in (
-        Table(
-            "care_children",
-            "Children in care proceedings by year",
-            ("financial_year",),
-            ("children",),
-            rates={"rate": Rate("children", "population")},
-            trend="children",
-            comparison="rate",
-        ),
+        children_by_year("care_children", "Children in care proceedings by year"),
         Table(
             "care_age_bands",
             "Children in care proceedings by age at issue",
@@ -159,14 +164,8 @@ TABLES = {
             ("mothers_followed", "mothers_returned"),
             estimates={"returned_pct": ("mothers_followed", "mothers_returned")},
         ),
-        Table(
-            "s8_children",
-            "Children in child arrangements (section 8) applications by year",
-            ("financial_year",),
-            ("children",),
-            rates={"rate": Rate("children", "population")},
-            trend="children",
-            comparison="rate",
+        children_by_year(
+            "s8_children", "Children in child arrangements (section 8) applications by year"
         ),
         Table(
             "applicants",

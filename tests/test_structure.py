@@ -1,0 +1,176 @@
+"""The package's shape: no import cycle, settings read in one place, topics from one
+registry (the notebooks), one definition of what is defined once."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from fjo_analysis import settings
+from fjo_analysis.build import topic_modules, topics
+
+PACKAGE = Path(settings.PACKAGE_DIR)
+ROOT = PACKAGE.parent
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports, anywhere in it (inside functions too)."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(
+                        [*package.split(".")[: len(package.split(".")) - node.level + 1], base]
+                    ).strip(".")
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            else:
+                continue
+            edges |= {t for t in targets if t in modules and t != name}
+        graph[name] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle found by depth-first search (each reported once, from where it closed)."""
+    found, state = [], {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                found.append(path[path.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = "done"
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    return found
+
+
+def test_the_cycle_finder_finds_a_planted_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_import_graph_sees_imports_inside_functions():
+    graph = import_graph()
+    assert "fjo_analysis.warm" in graph["fjo_analysis.cli"]  # imported inside _build
+    assert "fjo_analysis.settings" in graph["fjo_analysis.warm"]
+
+
+def test_no_import_cycle_in_the_package():
+    assert cycles(import_graph()) == []
+
+
+ENVIRONMENT = re.compile(r"\bos\.environ\b|\bgetenv\b|\benviron\b")
+
+
+def test_only_settings_reads_the_environment():
+    readers = {
+        str(path.relative_to(ROOT)): [
+            n for n, line in enumerate(path.read_text().splitlines(), 1) if ENVIRONMENT.search(line)
+        ]
+        for path in _modules().values()
+    }
+    readers = {path: lines for path, lines in readers.items() if lines}
+    assert list(readers) == ["fjo_analysis/settings.py"], readers
+
+
+def test_every_variable_is_named_in_settings_only():
+    """No module but settings names a variable (FJO_..., SOURCE_DATE_EPOCH) in its code."""
+    variable = re.compile(r"^(FJO_[A-Z_]+|SOURCE_DATE_EPOCH)$")
+    named = {}
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and variable.match(str(node.value)):
+                named.setdefault(name, set()).add(node.value)
+    assert set(named) == {"fjo_analysis.settings"}, named
+    assert named["fjo_analysis.settings"] >= {
+        "FJO_ROOT",
+        "FJO_EXTRACT",
+        "FJO_SUPPRESS_BELOW",
+        "FJO_ROUND_TO",
+        "SOURCE_DATE_EPOCH",
+        "FJO_WARM",
+        "FJO_RUN_ID",
+        "FJO_BRIEFING_COUNT",
+    }
+
+
+@pytest.mark.parametrize(
+    "name,value,words",
+    [
+        ("SOURCE_DATE_EPOCH", "yesterday", "SOURCE_DATE_EPOCH='yesterday'"),
+        ("SOURCE_DATE_EPOCH", "-5", "SOURCE_DATE_EPOCH=-5"),
+        ("FJO_WARM", "yes", "FJO_WARM='yes'"),
+        ("FJO_BRIEFING_COUNT", "many", "FJO_BRIEFING_COUNT='many'"),
+    ],
+)
+def test_a_bad_value_names_its_variable(monkeypatch, name, value, words):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(settings.SettingsError, match=re.escape(words)):
+        settings.load()
+
+
+def test_the_build_date_is_read_once_and_the_same_everywhere(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    config = settings.load()
+    assert config.built_at().isoformat() == "2026-01-01T00:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # a later change is not seen: read once
+    assert config.built_at().year == 2026
+
+
+def test_settings_travel_as_json_unchanged(tmp_path, monkeypatch):
+    """How the warm builder's client hands its settings to the child."""
+    extract = tmp_path / "extract.csv"
+    extract.write_text("x\n")
+    for name, value in {
+        "FJO_ROOT": str(tmp_path),
+        "FJO_EXTRACT": str(extract),
+        "FJO_SUPPRESS_BELOW": "20",
+        "SOURCE_DATE_EPOCH": "1767225600",
+        "FJO_RUN_ID": "run",
+        "FJO_BRIEFING_COUNT": "66",
+    }.items():
+        monkeypatch.setenv(name, value)
+    config = settings.load()
+    import json
+
+    assert settings.Settings.from_json(json.loads(json.dumps(config.to_json()))) == config
+
+
+def test_topics_are_the_notebooks_and_the_warm_up_imports_what_they_import():
+    assert topics(ROOT) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    modules = topic_modules(ROOT)
+    assert "fjo_analysis.report" in modules and "fjo_analysis.charts" in modules
+    assert "fjo_analysis.report.Briefing" not in modules  # a name, not a module
+
+
+def test_one_definition_of_the_age_bands():
+    defined = [
+        path.relative_to(ROOT)
+        for path in _modules().values()
+        if re.search(r"^AGE_BAND\w* = ", path.read_text(), re.MULTILINE)
+    ]
+    assert [str(p) for p in defined] == ["fjo_analysis/reference/__init__.py"], defined
