@@ -158,6 +158,17 @@ def _index(args: argparse.Namespace) -> None:
     print(f"wrote {path}")
 
 
+def _hashes(args: argparse.Namespace) -> None:
+    from fjo_analysis.hashes import as_text, hashes
+
+    text = as_text(hashes(settings.load().root))
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}")
+    else:
+        print(text, end="")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fjo", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -206,6 +217,11 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")
     check.add_argument("paths", type=Path, nargs="+")
     check.set_defaults(func=_check)
+    hashes = commands.add_parser(
+        "hashes", help="build the reference set and print its outputs' SHA-256 (slow)"
+    )
+    hashes.add_argument("--write", type=Path, metavar="JSON", help="write them to this file")
+    hashes.set_defaults(func=_hashes)
     return top
 
 
