@@ -4,12 +4,15 @@
 # The graph (targets ← prerequisites):
 #   build/stamps/extract.json, settings.json ← written by `fjo stamp` before make plans,
 #       each only when its content changes (the extract by path and SHA-256)
+#   data/raw/synthetic_extract.parquet ← made when missing; made again by `fjo stamp` when
+#       its generator changes (by content), replaced only when its content changes
 #   data/processed/manifest.json ← the extract stamp (+ data/raw/synthetic_extract.parquet
 #       when FJO_EXTRACT is unset), the data code                          [fjo data prepare]
 #   build/stats/manifest.json ← processed manifest, settings stamp, measures/ stats/
 #       figures/ disclosure* reference* geography.py                               [fjo stats]
 #   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
-#       notebooks/<topic>.ipynb, params/<area>.yaml, the rendering code    [fjo build]
+#       notebooks/<topic>.ipynb, params/<area>.yaml, the code a briefing imports
+#       (fjo_analysis/imports.py) and the templates it reads                    [fjo build]
 #   reports/index.html ← every briefing's HTML, stats manifest, index.py and templates
 #       [fjo audit reports, then fjo index: a refused audit writes no index]
 
@@ -71,9 +74,9 @@ files_under = $(if $(wildcard $(1)),$(shell find $(wildcard $(1)) -type f \( -na
 DATA_CODE := $(filter-out %/synth.py,$(call files_under,fjo_analysis/data)) fjo_analysis/geography.py $(call files_under,fjo_analysis/reference)
 STATS_CODE := $(call files_under,fjo_analysis/measures fjo_analysis/stats fjo_analysis/figures \
 	fjo_analysis/disclosure* fjo_analysis/reference* fjo_analysis/geography.py)
-RENDER_CODE := $(call files_under,fjo_analysis/report.py fjo_analysis/charts.py \
-	fjo_analysis/language.py fjo_analysis/render fjo_analysis/build.py fjo_analysis/build \
-	fjo_analysis/warm.py fjo_analysis/engine.py fjo_analysis/check.py)
+# What a briefing's code is: the modules its notebook and the builder import, directly or
+# not, and the templates and reference tables they read (read from the source, no import).
+BRIEFING_CODE := $(shell $(PYTHON) fjo_analysis/imports.py briefing)
 
 AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
 TOPICS := $(sort $(basename $(notdir $(wildcard notebooks/*.ipynb))))
@@ -85,7 +88,7 @@ export FJO_RUN_ID := $(shell date +%s%N)
 .DEFAULT_GOAL := reports
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
-.PHONY: help reports data stats test lint bench clean check
+.PHONY: help reports data stats test lint bench clean check quarto reference-hashes
 # No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
 # a secondary target that is missing is not remade, which would hide a removed manifest.
 # No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
@@ -106,7 +109,10 @@ $(EXTRACT_STAMP) $(SETTINGS_STAMP) &: | $(STAMP)
 
 data: $(PROCESSED) ## build the synthetic extract (unless FJO_EXTRACT is set) and data/processed/
 
-$(SYNTHETIC): fjo_analysis/data/synth.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
+# Made here when missing; fjo stamp makes it again when its generator's code changes (by
+# content), replacing it only when its content changes: so touching or commenting synth.py
+# rebuilds nothing, and a change in what it generates rebuilds everything after it.
+$(SYNTHETIC): | $(STAMP)
 	$(FJO) data synth --out $@
 
 $(PROCESSED): $(EXTRACT_STAMP) $(SOURCE) $(DATA_CODE) | $(STAMP)
@@ -120,7 +126,7 @@ $(STATS): $(PROCESSED) $(SETTINGS_STAMP) $(STATS_CODE) | $(STAMP)
 reports: reports/index.html ## build every briefing (HTML, PDF, XLSX), audit the release, write the index
 
 define BRIEFING_RULE
-reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RENDER_CODE) | $(STAMP)
+reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(BRIEFING_CODE) | $(STAMP)
 	@$(FJO) build --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
@@ -142,6 +148,17 @@ test: | $(STAMP) ## run the test suite (installs chromium for the browser tests 
 lint: | $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+reference-hashes: | $(STAMP) ## rebuild the reference set; store its SHA-256 (tests/reference_hashes.json)
+	$(FJO) hashes --write tests/reference_hashes.json
+
+# Quarto renders a topic notebook through Jupyter with the same parameters (_quarto.yml,
+# each notebook's front matter): make quarto AREA=london TOPIC=infants.
+AREA ?= london
+TOPIC ?= infants
+quarto: $(STATS) ## render one notebook with Quarto, if installed (AREA=london TOPIC=infants)
+	@command -v quarto >/dev/null || { echo "make quarto: Quarto is not installed (see https://quarto.org/docs/get-started/); the notebooks and _quarto.yml are ready for it, and make reports builds every briefing without it" >&2; exit 1; }
+	quarto render notebooks/$(TOPIC).ipynb -P area:$$($(BIN)/python -c "import yaml; print(yaml.safe_load(open('params/$(AREA).yaml'))['code'])")
 
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py

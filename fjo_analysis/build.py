@@ -6,25 +6,16 @@ never leaves a half-written briefing and never removes the last good one. Tempor
 are unique (pid and a random part) and end in ``.tmp``, so nothing a killed builder
 leaves behind looks published. The executed notebook is kept under ``build/`` as the
 audit trail (and for debugging when a cell fails).
-
-Build integrity for make (``fjo stamp``, run by the Makefile before it plans anything):
-the extract and the disclosure settings are recorded by content in stamps under
-``build/stamps/``, each rewritten only when its content changes, and every manifest that
-lists its files' SHA-256 (``data/processed/``, ``build/stats/``) is checked, so a
-deleted, corrupted or half-replaced file is rebuilt rather than trusted.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import secrets
 import shutil
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,32 +67,6 @@ def area_params(slug: str, root: Path) -> AreaParams:
 def topics(root: Path) -> list[str]:
     """The topics: one notebook each in notebooks/."""
     return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
-
-
-def topic_modules(root: Path) -> list[str]:
-    """The package modules the topic notebooks import (what the warm builder imports
-    before it forks, and what a briefing's code is; read from the notebooks themselves)."""
-    modules = set()
-    for topic in topics(root):
-        cells = json.loads((root / "notebooks" / f"{topic}.ipynb").read_text(encoding="utf-8"))
-        for cell in cells["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            for node in ast.walk(ast.parse("".join(cell["source"]))):
-                if isinstance(node, ast.ImportFrom) and node.module:
-                    found = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                elif isinstance(node, ast.Import):
-                    found = [a.name for a in node.names]
-                else:
-                    continue
-                modules |= {m for m in found if m.split(".")[0] == "fjo_analysis"}
-    return sorted(m for m in modules if _is_module(m))
-
-
-def _is_module(name: str) -> bool:
-    """Whether ``name`` is a module of this package (not a name imported from one)."""
-    path = settings.PACKAGE_DIR.parent.joinpath(*name.split("."))
-    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def areas(root: Path) -> list[str]:
@@ -358,110 +323,3 @@ def progress(config: settings.Settings) -> str:
                 else:
                     old.unlink()
     return f"[{done}/{config.briefing_count or '?'}]"
-
-
-# ---------------------------------------------------------------------- build integrity
-
-STAMPS = "stamps"
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, or of a directory's files (names and contents, in order)."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for f in files:
-        if path.is_dir():
-            digest.update(str(f.relative_to(path)).encode() + b"\0")
-        with open(f, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``path`` only when its content would change (so make sees a change only then)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    publish_text(path, text)
-    return True
-
-
-def extract_identity(config: settings.Settings) -> dict:
-    """Which extract a build uses: a real one by path and SHA-256; else the synthetic one
-    (built by make itself, so its date is enough)."""
-    if config.extract is None:
-        return {"extract": "synthetic", "path": _relative(config.synthetic_extract, config.root)}
-    return {"extract": str(config.extract), "sha256": file_sha256(config.extract)}
-
-
-def settings_identity(config: settings.Settings) -> dict:
-    """The settings outputs depend on: the disclosure rules."""
-    return {"suppress_below": config.suppress_below, "round_to": config.round_to}
-
-
-def manifest_problem(manifest: Path, strict: bool = True) -> str | None:
-    """Why a manifest's files cannot be trusted (missing, changed, unlisted), or None.
-
-    A manifest lists its files as ``"files": {relative name: SHA-256}``. A ``strict``
-    check does not trust one that does not (written before manifests recorded them);
-    otherwise such a manifest has nothing to check.
-    """
-    try:
-        record = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        return f"{manifest} cannot be read ({err.__class__.__name__})"
-    files = record.get("files") if isinstance(record, dict) else None
-    if files is None and not strict:
-        return None
-    if not isinstance(files, dict):
-        return f"{manifest} does not list its files' SHA-256"
-    for name, digest in sorted(files.items()):
-        path = manifest.parent / name
-        if not path.is_file():
-            return f"{path} is listed in {manifest} but missing"
-        if file_sha256(path) != digest:
-            return f"{path} does not match the SHA-256 in {manifest}"
-    return None
-
-
-def stamp(
-    config: settings.Settings, manifests: list[Path], if_listed: list[Path] = ()
-) -> list[str]:
-    """Record the extract and settings in stamps; retire manifests whose files fail their
-    check (so make rebuilds them). ``if_listed`` manifests are checked only when they list
-    their files. Returns one message per thing that changed."""
-    folder = config.build_dir / STAMPS
-    messages = []
-    for name, identity in (
-        ("extract", extract_identity(config)),
-        ("settings", settings_identity(config)),
-    ):
-        text = json.dumps(identity, indent=1, sort_keys=True) + "\n"
-        if write_if_changed(folder / f"{name}.json", text):
-            messages.append(f"{name} changed: {json.dumps(identity, sort_keys=True)}")
-    checks = [(m, True) for m in manifests] + [(m, False) for m in if_listed]
-    for manifest, strict in checks:
-        if not manifest.exists():
-            continue
-        problem = manifest_problem(manifest, strict)
-        if problem:
-            manifest.unlink()
-            messages.append(f"{problem}: {manifest.parent} will be rebuilt")
-    return messages
-
-
-@contextlib.contextmanager
-def exclusive(path: Path, what: str) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``, waiting (and saying so) if another holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"fjo: waiting for {what} ({path} is locked)", file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield

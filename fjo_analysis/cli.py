@@ -12,12 +12,19 @@ from fjo_analysis.errors import reported
 
 
 def _data_synth(args: argparse.Namespace) -> None:
-    from fjo_analysis.data.synth import synthesise, write
+    from fjo_analysis.stamps import make_synthetic
 
-    out = args.out or settings.load().synthetic_extract
-    frame = synthesise(args.seed, args.start_year, args.end_year, args.scale)
-    write(frame, out)
-    print(f"wrote {len(frame):,} rows to {out}")
+    config = settings.load()
+    out = args.out or config.synthetic_extract
+    replaced = make_synthetic(
+        config,
+        out,
+        seed=args.seed,
+        start_year=args.start_year,
+        end_year=args.end_year,
+        scale=args.scale,
+    )
+    print(f"{'wrote' if replaced else 'unchanged (left as it was):'} {out}")
 
 
 def _data_validate(args: argparse.Namespace) -> None:
@@ -142,7 +149,7 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _stamp(args: argparse.Namespace) -> None:
-    from fjo_analysis.build import stamp
+    from fjo_analysis.stamps import stamp
 
     config = settings.load()
     manifests = [config.root / m for m in args.manifest]

@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from fjo_analysis import build, settings
+from fjo_analysis import build, imports, settings
 from fjo_analysis.errors import BriefingError
 from fjo_analysis.settings import PACKAGE_DIR
 
@@ -74,7 +74,7 @@ def _code_mtime() -> float:
 
 def _warm_up(root: Path) -> None:
     """Import everything a briefing uses, so that forked children start warm."""
-    for module in (*STACK, *build.topic_modules(root)):
+    for module in (*STACK, *imports.notebook_modules(root)):
         importlib.import_module(module)
     from fjo_analysis.engine import shell
 

@@ -21,7 +21,7 @@ import nbformat
 import pikepdf
 import pytest
 
-from fjo_analysis import build, check, settings
+from fjo_analysis import build, check, settings, stamps
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.warm import socket_path
 from tests.make_helpers import REAL_FJO, make, make_popen, mini_project
@@ -185,14 +185,14 @@ def test_a_damaged_processed_file_is_detected_and_rebuilt(copy, extracts, fault,
 
         prepare(extracts["b"], other, synthetic=False)
         os.replace(other / "cases.parquet", cases)
-    assert build.manifest_problem(processed / "manifest.json") is not None
+    assert stamps.manifest_problem(processed / "manifest.json") is not None
     planned = make(copy, "-n", "reports", extract=extracts["a"])  # removes the manifest
     assert "fjo data prepare" in planned.stdout and "fjo stats" in planned.stdout
     result = make(copy, "data", extract=extracts["a"])
     assert result.returncode == 0, result.stderr
     assert "cases.parquet" in planned.stderr and "will be rebuilt" in planned.stderr
     assert "fjo data prepare" in result.stdout
-    assert build.manifest_problem(processed / "manifest.json") is None
+    assert stamps.manifest_problem(processed / "manifest.json") is None
     assert _sha(cases) == good  # rebuilt from the same extract: the same file
 
 

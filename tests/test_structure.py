@@ -4,48 +4,17 @@ registry (the notebooks), one definition of what is defined once."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from fjo_analysis import settings
-from fjo_analysis.build import topic_modules, topics
+from fjo_analysis import imports, settings
+from fjo_analysis.build import topics
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 ROOT = PACKAGE.parent
-
-
-def _modules() -> dict[str, Path]:
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    return found
-
-
-def import_graph() -> dict[str, set[str]]:
-    """Module -> the package modules it imports, anywhere in it (inside functions too)."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        edges = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    base = ".".join(
-                        [*package.split(".")[: len(package.split(".")) - node.level + 1], base]
-                    ).strip(".")
-                targets = [base] + [f"{base}.{a.name}" for a in node.names]
-            else:
-                continue
-            edges |= {t for t in targets if t in modules and t != name}
-        graph[name] = edges
-    return graph
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -74,13 +43,13 @@ def test_the_cycle_finder_finds_a_planted_cycle():
 
 
 def test_the_import_graph_sees_imports_inside_functions():
-    graph = import_graph()
+    graph = imports.graph()
     assert "fjo_analysis.warm" in graph["fjo_analysis.cli"]  # imported inside _build
     assert "fjo_analysis.settings" in graph["fjo_analysis.warm"]
 
 
 def test_no_import_cycle_in_the_package():
-    assert cycles(import_graph()) == []
+    assert cycles(imports.graph()) == []
 
 
 ENVIRONMENT = re.compile(r"\bos\.environ\b|\bgetenv\b|\benviron\b")
@@ -91,7 +60,7 @@ def test_only_settings_reads_the_environment():
         str(path.relative_to(ROOT)): [
             n for n, line in enumerate(path.read_text().splitlines(), 1) if ENVIRONMENT.search(line)
         ]
-        for path in _modules().values()
+        for path in imports.modules().values()
     }
     readers = {path: lines for path, lines in readers.items() if lines}
     assert list(readers) == ["fjo_analysis/settings.py"], readers
@@ -101,7 +70,7 @@ def test_every_variable_is_named_in_settings_only():
     """No module but settings names a variable (FJO_..., SOURCE_DATE_EPOCH) in its code."""
     variable = re.compile(r"^(FJO_[A-Z_]+|SOURCE_DATE_EPOCH)$")
     named = {}
-    for name, path in _modules().items():
+    for name, path in imports.modules().items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and variable.match(str(node.value)):
                 named.setdefault(name, set()).add(node.value)
@@ -155,14 +124,12 @@ def test_settings_travel_as_json_unchanged(tmp_path, monkeypatch):
     }.items():
         monkeypatch.setenv(name, value)
     config = settings.load()
-    import json
-
     assert settings.Settings.from_json(json.loads(json.dumps(config.to_json()))) == config
 
 
 def test_topics_are_the_notebooks_and_the_warm_up_imports_what_they_import():
     assert topics(ROOT) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
-    modules = topic_modules(ROOT)
+    modules = imports.notebook_modules(ROOT)
     assert "fjo_analysis.report" in modules and "fjo_analysis.charts" in modules
     assert "fjo_analysis.report.Briefing" not in modules  # a name, not a module
 
@@ -170,7 +137,17 @@ def test_topics_are_the_notebooks_and_the_warm_up_imports_what_they_import():
 def test_one_definition_of_the_age_bands():
     defined = [
         path.relative_to(ROOT)
-        for path in _modules().values()
+        for path in imports.modules().values()
         if re.search(r"^AGE_BAND\w* = ", path.read_text(), re.MULTILINE)
     ]
     assert [str(p) for p in defined] == ["fjo_analysis/reference/__init__.py"], defined
+
+
+def test_a_briefings_code_is_what_it_imports():
+    """What make rebuilds briefings for: their modules, not the generator or the command."""
+    files = {str(p.relative_to(ROOT)) for p in imports.briefing_files(ROOT)}
+    assert {"fjo_analysis/report.py", "fjo_analysis/render/pdf.py"} <= files
+    assert "fjo_analysis/render/templates/fjo/briefing.html.j2" in files
+    assert "fjo_analysis/measures/infants.py" in files  # through the store's module
+    for unused in ("data/synth.py", "cli.py", "index.py", "render/templates/index.html.j2"):
+        assert f"fjo_analysis/{unused}" not in files
