@@ -156,8 +156,9 @@ reference-hashes: | $(STAMP) ## rebuild the reference set; store its SHA-256 (te
 # each notebook's front matter): make quarto AREA=london TOPIC=infants.
 AREA ?= london
 TOPIC ?= infants
-quarto: $(STATS) ## render one notebook with Quarto, if installed (AREA=london TOPIC=infants)
-	@command -v quarto >/dev/null || { echo "make quarto: Quarto is not installed (see https://quarto.org/docs/get-started/); the notebooks and _quarto.yml are ready for it, and make reports builds every briefing without it" >&2; exit 1; }
+quarto: | $(STAMP) ## render one notebook with Quarto, if installed (AREA=london TOPIC=infants)
+	@command -v quarto >/dev/null || { echo "make quarto: Quarto is not installed, so nothing was rendered (install it from https://quarto.org/docs/get-started/; make reports builds every briefing without it)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(STATS)
 	quarto render notebooks/$(TOPIC).ipynb -P area:$$($(BIN)/python -c "import yaml; print(yaml.safe_load(open('params/$(AREA).yaml'))['code'])")
 
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
