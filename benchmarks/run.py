@@ -26,21 +26,12 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-FLOOR_IMPORTS = """\
-from fjo_analysis import charts
-from fjo_analysis import language as say
-from fjo_analysis.report import Briefing
-"""
+sys.path.insert(0, str(ROOT))
+from fjo_analysis.imports import notebook_modules  # noqa: E402
+from tests.chromium import ARGS as CHROMIUM_ARGS  # noqa: E402  (the tests' flags)
+
+#: The imports of every topic notebook (an empty notebook doing only these is the floor).
+FLOOR_IMPORTS = "".join(f"import {m}\n" for m in notebook_modules(ROOT))
 BRIEFINGS, CORES = 66, 2
 AREA, AREA_CODE, TOPIC = "london", "E12000007", "infants"
 ROWS_PER_SCALE = 1_550_000  # rows of the default synthetic extract at scale 1.0

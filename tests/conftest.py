@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import shutil
 from pathlib import Path
 
@@ -19,6 +21,20 @@ SMALL = {"seed": 7, "start_year": 2016, "end_year": 2019, "scale": 0.05}
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
 VERSION = "fjo_analysis (tests)"
 BUILT_AREAS = ("london", "wales")
+
+
+#: A test runs notebooks or make (and is marked ``slow``) when it uses the built suite or
+#: calls make or fjo build; ``pytest -m "not slow"`` runs the rest in seconds.
+SLOW_FIXTURES = {"suite", "made"}
+SLOW_CALLS = re.compile(r"\b(_?make|make_popen|build|reference_build)\(")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function else ""
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or SLOW_CALLS.search(source):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
