@@ -159,6 +159,46 @@ def data_figures(rows: int, work: Path) -> dict:
     }
 
 
+def saving_each_cell(work: Path, runs: int) -> dict:
+    """One briefing's notebook run by the in-process engine, saving the executed notebook
+    after every cell (papermill's default) and once at the end (ours): saves and seconds."""
+    from unittest import mock
+
+    import papermill
+    from papermill.iorw import write_ipynb
+
+    from fjo_analysis import settings
+
+    config = settings.load()
+    parameters = {
+        "area": AREA_CODE,
+        "area_notes": "",
+        "stats_dir": "build/stats",
+        "suppress_below": config.suppress_below,
+        "round_to": config.round_to,
+    }
+    found = {}
+    for label, each_cell in (("each_cell", True), ("once", False)):
+        seconds = []
+        for _ in range(runs):
+            with mock.patch("papermill.engines.write_ipynb", wraps=write_ipynb) as saves:
+                start = time.perf_counter()
+                papermill.execute_notebook(
+                    str(ROOT / "notebooks" / f"{TOPIC}.ipynb"),
+                    str(work / "executed.ipynb"),
+                    parameters=parameters,
+                    engine_name="fjo-inprocess",
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(ROOT),
+                    request_save_on_cell_execute=each_cell,
+                )
+                seconds.append(time.perf_counter() - start)
+        found[f"saves_{label}"] = saves.call_count + 1  # and papermill's last write
+        found[f"execute_saving_{label}_s"] = statistics.median(seconds)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -185,6 +225,7 @@ def main() -> None:
         (ROOT / "reports").mkdir()
         subprocess.run(["git", "checkout", "--", "reports/README.md"], cwd=ROOT, check=False)
         results["stats_s"], results["stats_peak_gb"] = peak([fjo, "stats"], {})
+        results |= saving_each_cell(work, runs)
         results["suite_s"] = make("-j2", "reports")
         results["audit_s"] = timed([fjo, "audit", "reports"])
         results["noop_rebuild_s"] = statistics.median(make("reports") for _ in range(runs))
