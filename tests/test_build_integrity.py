@@ -130,6 +130,10 @@ def test_a_missing_extract_is_an_error_naming_the_variable_and_path(copy, tmp_pa
         ("FJO_SUPPRESS_BELOW", "7.5", "FJO_SUPPRESS_BELOW='7.5': expected a whole number"),
         ("FJO_ROUND_TO", "-5", "FJO_ROUND_TO=-5: refused"),
         ("FJO_ROUND_TO", "five", "FJO_ROUND_TO='five': expected a whole number"),
+        ("SOURCE_DATE_EPOCH", "yesterday", "SOURCE_DATE_EPOCH='yesterday': expected a whole"),
+        ("SOURCE_DATE_EPOCH", "-5", "SOURCE_DATE_EPOCH=-5: refused"),
+        ("FJO_WARM", "yes", "FJO_WARM='yes': expected 1"),
+        ("FJO_BRIEFING_COUNT", "many", "FJO_BRIEFING_COUNT='many': expected a whole number"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_variable(monkeypatch, name, value, phrase):

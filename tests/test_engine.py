@@ -113,34 +113,29 @@ def test_outputs_are_recorded_as_a_kernel_records_them(tmp_path):
     assert nbformat.read(tmp_path / "out.ipynb", 4).cells == out.cells  # the one save
 
 
+def run(folder, nb):
+    """Run ``nb`` as fjo build does: with this engine, saved once."""
+    nbformat.write(nb, folder / "in.ipynb")
+    return papermill.execute_notebook(
+        str(folder / "in.ipynb"),
+        str(folder / "out.ipynb"),
+        engine_name=ENGINE,
+        kernel_name="python3",
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+    )
+
+
 def test_the_notebook_is_saved_once_not_after_every_cell(tmp_path):
-    source = tmp_path / "in.ipynb"
-    nbformat.write(notebook("a = 1", *[f"b{i} = {i}" for i in range(10)]), source)
     with mock.patch("papermill.engines.write_ipynb") as per_cell:
-        papermill.execute_notebook(
-            str(source),
-            str(tmp_path / "out.ipynb"),
-            engine_name=ENGINE,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-        )
+        run(tmp_path, notebook("a = 1", *[f"b{i} = {i}" for i in range(10)]))
     assert per_cell.call_count == 0
     assert (tmp_path / "out.ipynb").exists()  # written once, by papermill, at the end
 
 
 def test_papermill_reports_the_failing_cell(tmp_path):
-    source = tmp_path / "in.ipynb"
-    nbformat.write(notebook("a = 1", "1 / 0"), source)
     with pytest.raises(PapermillExecutionError) as err:
-        papermill.execute_notebook(
-            str(source),
-            str(tmp_path / "out.ipynb"),
-            engine_name=ENGINE,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-        )
+        run(tmp_path, notebook("a = 1", "1 / 0"))
     assert err.value.ename == "ZeroDivisionError"
     saved = nbformat.read(tmp_path / "out.ipynb", 4)  # kept for debugging
     assert any(
