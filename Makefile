@@ -54,7 +54,7 @@ SETTINGS_STAMP := build/stamps/settings.json
 # manifest whose files are missing or changed is removed, so its stage is rebuilt). The
 # statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
-ifneq ($(filter-out help clean lint test bench,$(GOALS)),)
+ifneq ($(filter-out help clean lint test bench quarto reference-hashes,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
 STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO,$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
@@ -95,7 +95,7 @@ MAKEFLAGS += --keep-going
 # step leaves the last good output in place (and older than its inputs, so it is retried).
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
