@@ -13,7 +13,7 @@ import pandas as pd
 import pikepdf
 import pytest
 
-from tests.conftest import EPOCH, project_copy
+from tests.conftest import EPOCH, VERSION, project_copy
 from tests.make_helpers import make, make_popen
 
 VENV = Path(sys.prefix)
@@ -144,7 +144,13 @@ def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
     root = project_copy(tmp_path / "root")
     shutil.copytree(suite.processed_dir, root / "data" / "processed")
     shutil.copytree(suite.stats_dir, root / "build" / "stats")
-    env = {**os.environ, "FJO_ROOT": str(root), "SOURCE_DATE_EPOCH": EPOCH, "FJO_WARM": "1"}
+    env = {
+        **os.environ,
+        "FJO_ROOT": str(root),
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "FJO_CODE_VERSION": VERSION,  # as the suite was built
+        "FJO_WARM": "1",
+    }
     for area, topic in (("wales", "infants"), ("london", "recurrence")):
         result = subprocess.run(
             [str(VENV / "bin" / "fjo"), "build", "--area", area, "--topic", topic],
