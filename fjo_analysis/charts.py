@@ -140,9 +140,7 @@ def _against(area: dict, other: dict, name: str, fmt) -> str:
 
 def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_area) -> str:
     labels = list(series)
-    shown = {
-        label: dict(_published(t["year"], numbers(t[y]))) for label, t in series.items()
-    }
+    shown = {label: dict(_published(t["year"], numbers(t[y]))) for label, t in series.items()}
     first = labels[0]
     if not shown[first]:
         return _capital(f"{what}: every value for {first} is suppressed.")
@@ -218,9 +216,7 @@ def trend(
                 if i == 0
                 else {"facecolor": "none", "edgecolor": colour, "hatch": HATCHES[(i - 1) % 4]}
             )
-            ax.fill_between(
-                x, numbers(table[lower]), numbers(table[upper]), zorder=depth, **style
-            )
+            ax.fill_between(x, numbers(table[lower]), numbers(table[upper]), zorder=depth, **style)
             handles.append(Patch(**style, label=_wrap(f"{label}: {band_label}")))
         step = max(1, -(-len(table) // 5))
         ax.set_xticks(x[::step], table["year"].iloc[::step], rotation=45, ha="right")

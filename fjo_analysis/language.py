@@ -14,7 +14,6 @@ from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.stats.trends import Trend
 
-
 #: What ``[x]`` means, said wherever it appears (a table's notes, the page's symbols).
 NOT_AVAILABLE_NOTE = (
     "[x]: not available, for example a year before the data allow the figure, or a "

@@ -94,9 +94,7 @@ def source(
         elif kind == "markdown":
             parts.append(markdown(part["markdown"]) + "\n")
     about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.about())
-    technical = "\n".join(
-        f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical()
-    )
+    technical = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical())
     parts.append(
         f"== About this briefing\n\n#set text(size: 9pt)\n{about}\n"
         f"/ Disclosure control and symbols: {escape(rules.note)} "
