@@ -143,7 +143,7 @@ def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_
     shown = {label: dict(_published(t["year"], numbers(t[y]))) for label, t in series.items()}
     first = labels[0]
     if not shown[first]:
-        return _capital(f"{what}: every value for {first} is suppressed.")
+        return _capital(f"{what}: no trend can be shown, every value for {first} is suppressed.")
     points = list(shown[first].items())
     if by_area:
         message = f"{_capital(what)} in {language.place(first)} {_change(points, fmt)}"
@@ -243,7 +243,7 @@ def _ordinal(n: int) -> str:
 def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked) -> str:
     shown = [(n, v) for n, v in zip(labels, values, strict=True) if not np.isnan(v)]
     if not shown:
-        return _capital(f"{what}: every value is suppressed.")
+        return _capital(f"{what}: no comparison can be shown, every value is suppressed.")
     top = max(shown, key=lambda item: item[1])
     bottom = min(shown, key=lambda item: item[1])
     extremes = f"highest {top[0]} ({fmt(top[1])}), lowest {bottom[0]} ({fmt(bottom[1])})"

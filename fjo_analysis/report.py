@@ -335,7 +335,7 @@ class Briefing:
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
-        if any(disclosure.NOT_AVAILABLE in row for row in rows):
+        if any(v is None or v == disclosure.NOT_AVAILABLE for row in rows for v in row):
             notes.append(language.NOT_AVAILABLE_NOTE)
         return {
             "name": published.attrs.get("table_name", caption),

@@ -28,7 +28,8 @@ from tests.conftest import BUILT_AREAS
 from tests.test_browser import ARGS, CHROMIUM, RULES
 
 TREND_OR_COMPARISON = re.compile(
-    r"\b(rose|fell|changed little|above|below|level with|higher|lower|highest|lowest)\b"
+    r"\b(rose|fell|changed little|above|below|level with|higher|lower|highest|lowest"
+    r"|no trend can be shown|no comparison can be shown)\b"
 )
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -412,7 +413,7 @@ CLIPPED = """() => {
       'h1, h2, h3, p, li, dt, dd, caption, figcaption, summary, .index-table th, '
       + '.index-table td')) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0) continue;
+    if (box.width <= 1) continue;  // not shown, or visually hidden for screen readers
     const region = el.closest('.table-wrap');
     const right = region && !el.closest('.index-table') ?
       (el.tagName === 'CAPTION' ? region.getBoundingClientRect().right : Infinity) : width;
