@@ -491,3 +491,14 @@ def test_axe_finds_nothing_with_sections_open_and_at_320px(chromium, suite):
             violations = _axe(page)
             page.close()
             assert violations == [], (path, width, opened)
+
+
+def test_a_synthetic_briefing_refuses_a_chart_that_does_not_say_so(project):
+    from fjo_analysis.report import Briefing
+
+    b = Briefing("W92000004", "outcomes", project.stats_dir)
+    orders = b.figures("final_orders")
+    assert orders.attrs["synthetic"] and charts.is_synthetic(orders)
+    unlabelled = charts.Chart("<svg/>", "Care orders rose from 40% to 42% of final orders.")
+    with pytest.raises(ValueError, match="synthetic data but does not say so"):
+        b.figure(unlabelled, caption="Orders", data=orders, columns=["year"])
