@@ -235,11 +235,6 @@ def trend(
     return Chart(_finish(fig), alt, synthetic)
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked) -> str:
     shown = [(n, v) for n, v in zip(labels, values, strict=True) if not np.isnan(v)]
     if not shown:
@@ -251,7 +246,7 @@ def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, 
     if highlight in values_of and highlight != reference_label:
         rank = sorted(values_of.values(), reverse=True).index(values_of[highlight]) + 1
         message = (
-            f"{_capital(what)}: {highlight} was {_ordinal(rank)} highest of {len(shown)} "
+            f"{_capital(what)}: {highlight} was {language.ordinal(rank)} highest of {len(shown)} "
             f"({fmt(values_of[highlight])})"
         )
         if reference is not None and fmt(reference) != fmt(values_of[highlight]):

@@ -163,7 +163,8 @@ def largest_sentence(table, label: str, column: str, what: str, where: str, year
     )
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
+    """3 -> '3rd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
