@@ -33,7 +33,7 @@ from fjo_analysis.disclosure import numbers  # noqa: E402
 
 WIDTH_IN = 5.0  # chart width in inches (SVG user units: 72 a inch)
 FONT_PT = 16  # every piece of chart text
-NARROW_PX = 288  # the chart's displayed width on a 320 px page (1rem padding each side)
+NARROW_PX = 288  # the least width a chart is shown at on a 320 px page (296 px there)
 MAX_ALT = 250
 SYNTHETIC_LABEL = "Illustrative synthetic data"
 #: Grey for comparison bars: 3.95:1 against white (WCAG 1.4.11 asks for 3:1).
