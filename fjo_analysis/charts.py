@@ -143,7 +143,11 @@ def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_
     shown = {label: dict(_published(t["year"], numbers(t[y]))) for label, t in series.items()}
     first = labels[0]
     if not shown[first]:
-        return _capital(f"{what}: no trend can be shown, every value for {first} is suppressed.")
+        years = series[first]["year"]
+        return _capital(
+            f"{what}: no trend can be shown, every value for {first} from {years.iloc[0]} "
+            f"to {years.iloc[-1]} is suppressed."
+        )
     points = list(shown[first].items())
     if by_area:
         message = f"{_capital(what)} in {language.place(first)} {_change(points, fmt)}"

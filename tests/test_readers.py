@@ -116,6 +116,11 @@ def test_alt_text_never_uses_a_suppressed_value_and_names_the_band():
     assert "2012/13" not in chart.alt and "[c]" not in chart.alt
     assert "Shaded bands show the middle half of cases." in chart.alt
     assert "confidence" not in chart.alt
+    hidden = charts.trend({"Wales": _table(["[c]", "[c]", "[c]"])}, "rate", "R", "the rate")
+    assert hidden.alt == (
+        "The rate: no trend can be shown, every value for Wales from 2010/11 to 2012/13 "
+        "is suppressed."
+    )
 
 
 def test_bar_alt_text_ranks_the_area_against_the_reference():
