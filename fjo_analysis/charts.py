@@ -242,7 +242,9 @@ def trend(
 def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked) -> str:
     shown = [(n, v) for n, v in zip(labels, values, strict=True) if not np.isnan(v)]
     if not shown:
-        return _capital(f"{what}: no comparison can be shown, every value is suppressed.")
+        return _capital(
+            f"{what}: no comparison can be shown, all {len(labels)} values are suppressed."
+        )
     top = max(shown, key=lambda item: item[1])
     bottom = min(shown, key=lambda item: item[1])
     extremes = f"highest {top[0]} ({fmt(top[1])}), lowest {bottom[0]} ({fmt(bottom[1])})"

@@ -123,6 +123,14 @@ def test_alt_text_never_uses_a_suppressed_value_and_names_the_band():
     )
 
 
+def test_an_all_suppressed_bar_chart_says_so():
+    table = pd.DataFrame({"label": ["Within 1 year", "Within 2 years"], "pct": ["[c]", "[c]"]})
+    chart = charts.bars(table, "label", "pct", "%", "mothers returning", ranked=False)
+    assert chart.alt == (
+        "Mothers returning: no comparison can be shown, all 2 values are suppressed."
+    )
+
+
 def test_bar_alt_text_ranks_the_area_against_the_reference():
     table = pd.DataFrame(
         {"area": ["North East", "England", "London", "Wales"], "rate": [40.2, 27.4, 18.6, "[c]"]}
