@@ -1,14 +1,21 @@
 """One accessible chart style (UK Government Analysis Function, ``afcharts``).
 
 Every chart function takes protected tables (``[c]`` where suppressed), draws suppressed
-points as gaps, labels series directly rather than by colour alone, and returns a
-:class:`Chart`: deterministic SVG plus default alt text that says what the chart shows and
-its main numbers.
+points as gaps, tells series apart by colour, marker and line style (named in a legend),
+and returns a :class:`Chart`: deterministic SVG plus alt text that leads with the message
+(a trend or a comparison) in at most 250 characters, from published values only; the data
+table beside each chart holds the full numbers.
+
+Charts are drawn at a fixed size (:data:`WIDTH_IN` inches wide) with text large enough to
+read at the narrowest page (:data:`NARROW_PX`): the smallest text, :data:`FONT_PT`, shows at
+``FONT_PT * NARROW_PX / (WIDTH_IN * 72)`` CSS px there. A chart built from synthetic data
+says so in the image itself, so that a copied chart never looks real.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -18,9 +25,23 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from fjo_analysis import language  # noqa: E402
 from fjo_analysis.disclosure import numbers  # noqa: E402
+
+WIDTH_IN = 5.0  # chart width in inches (SVG user units: 72 a inch)
+FONT_PT = 16  # every piece of chart text
+NARROW_PX = 288  # the least width a chart is shown at on a 320 px page (296 px there)
+MAX_ALT = 250
+SYNTHETIC_LABEL = "Illustrative synthetic data"
+#: Grey for comparison bars: 3.95:1 against white (WCAG 1.4.11 asks for 3:1).
+COMPARISON_GREY = "#808080"
+REFERENCE_INK = "#0b0c0c"
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+LINESTYLES = ["-", "--", ":", "-."]
+HATCHES = ["//", "\\\\", "xx", ".."]
 
 plt.style.use("afcharts.afcharts")
 plt.rcParams.update(
@@ -28,59 +49,128 @@ plt.rcParams.update(
         "svg.hashsalt": "fjo-analysis",  # stable ids: the same data gives the same bytes
         "svg.fonttype": "none",  # real text: smaller files, searchable labels
         "font.family": ["Liberation Sans", "DejaVu Sans", "sans-serif"],
-        "font.size": 13,
-        "figure.figsize": (8, 4.5),
+        **{
+            key: FONT_PT
+            for key in (
+                "font.size",
+                "axes.labelsize",
+                "axes.titlesize",
+                "xtick.labelsize",
+                "ytick.labelsize",
+                "legend.fontsize",
+                "figure.titlesize",
+            )
+        },
+        "hatch.linewidth": 1.5,
     }
 )
-MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-LINESTYLES = ["-", "--", ":", "-."]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A rendered chart: SVG text and data-driven alt text."""
+    """A rendered chart: SVG text, alt text, and whether it says it is synthetic."""
 
     svg: str
     alt: str
+    synthetic: bool = False
+
+
+def is_synthetic(*tables: pd.DataFrame) -> bool:
+    """Whether any table the chart is drawn from was read from a synthetic extract."""
+    return any(bool(t.attrs.get("synthetic")) for t in tables)
+
+
+def _figure(height: float, synthetic: bool):
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+    if synthetic:
+        fig.supxlabel(SYNTHETIC_LABEL, x=0.02, ha="left", color="#3d3d3d", fontweight="bold")
+    return fig, ax
 
 
 def _finish(fig) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return buffer.getvalue()
 
 
-def _series_text(labels, values, fmt) -> str:
-    shown = [(label, v) for label, v in zip(labels, values, strict=True) if not np.isnan(v)]
-    if not shown:
-        return "all values are suppressed"
-    first, last = shown[0], shown[-1]
-    peak = max(shown, key=lambda item: item[1])
-    text = f"{fmt(first[1])} in {first[0]}"
-    if peak not in (first, last):
-        text += f", a high of {fmt(peak[1])} in {peak[0]},"
-    return text + f" and {fmt(last[1])} in {last[0]}"
+def _wrap(text: str, width: int = 30) -> str:
+    return textwrap.fill(text, width)
 
 
-def _label_line_ends(ax, ends: list[tuple]) -> None:
-    """Label each line at its last point, nudged apart so that labels never overlap."""
-    low, high = ax.get_ylim()
-    gap = (high - low) * 0.07
-    placed: list[float] = []
-    for y, x, label, colour in sorted(ends, key=lambda end: end[0]):
-        position = max([y, *(p + gap for p in placed)])
-        placed.append(position)
-        ax.annotate(
-            label,
-            (x, y),
-            xytext=(x + 0.3, position),
-            textcoords="data",
-            va="center",
-            color=colour,
-            fontweight="bold",
-            annotation_clip=False,
+def _fit(message: str, *extras: str) -> str:
+    """The message, then each extra sentence while the whole stays within MAX_ALT."""
+    text = message
+    for extra in extras:
+        if extra and len(f"{text} {extra}") <= MAX_ALT:
+            text = f"{text} {extra}"
+    return text
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _published(years, values) -> list[tuple[str, float]]:
+    return [(y, v) for y, v in zip(years, values, strict=True) if not np.isnan(v)]
+
+
+def _change(shown, fmt) -> str:
+    """'rose from 18.0 in 2010/11 to 25.0 in 2024/25' (or fell / changed little)."""
+    (y0, v0), (y1, v1) = shown[0], shown[-1]
+    span = f"from {fmt(v0)} in {y0} to {fmt(v1)} in {y1}"
+    if fmt(v0) == fmt(v1) or abs(v1 - v0) <= 0.05 * max(abs(v0), abs(v1)):
+        return f"changed little, {span}"
+    return f"{'rose' if v1 > v0 else 'fell'} {span}"
+
+
+def _against(area: dict, other: dict, name: str, fmt) -> str:
+    """'stays below England's (27.1 in 2024/25)' from the years both are published."""
+    both = [y for y in area if y in other]
+    if not both:
+        return ""
+    last = both[-1]
+    above = [area[y] > other[y] for y in both]
+    now = "above" if area[last] > other[last] else "below"
+    if fmt(area[last]) == fmt(other[last]):
+        now = "level with"
+    where = "stays" if now != "level with" and len(set(above)) == 1 and len(both) > 1 else "is"
+    return f"{where} {now} {name}'s ({fmt(other[last])} in {last})"
+
+
+def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_area) -> str:
+    labels = list(series)
+    shown = {label: dict(_published(t["year"], numbers(t[y]))) for label, t in series.items()}
+    first = labels[0]
+    if not shown[first]:
+        years = series[first]["year"]
+        return _capital(
+            f"{what}: no trend can be shown, every value for {first} from {years.iloc[0]} "
+            f"to {years.iloc[-1]} is suppressed."
         )
+    points = list(shown[first].items())
+    if by_area:
+        message = f"{_capital(what)} in {language.place(first)} {_change(points, fmt)}"
+        if len(labels) > 1:
+            against = _against(shown[first], shown[labels[1]], labels[1], fmt)
+            message += f" and {against}" if against else ""
+        message += "."
+    else:
+        common = [year for year, _ in points if all(year in v for v in shown.values())]
+        last_year = (common or [points[-1][0]])[-1]
+        latest = {g: v[last_year] for g, v in shown.items() if last_year in v}
+        top = max(latest, key=latest.get)
+        message = (
+            f"{_capital(what)}: in {last_year} {top} was highest ({fmt(latest[top])}); "
+            f"{top} {_change(list(shown[top].items()), fmt)}."
+        )
+    band = f"Shaded bands show the {band_label}." if band_label else ""
+    line = (
+        f"A dashed line marks the {reference_label} ({fmt(reference)})."
+        if reference is not None
+        else ""
+    )
+    return _fit(message, line, band)
 
 
 def trend(
@@ -93,69 +183,88 @@ def trend(
     fmt=language.number,
     reference: float | None = None,
     reference_label: str = "",
-    band_label: str = "95% confidence intervals",
+    band_label: str = "95% confidence interval",
+    by_area: bool = True,
 ) -> Chart:
-    """Lines over financial years, one per area, with a band (by default the 95% CI)
-    where ``lower`` and ``upper`` are given; ``band_label`` says what the band shows.
+    """Lines over financial years, one per area (``by_area``) or category, with a band (by
+    default the 95% confidence interval) where ``lower`` and ``upper`` are given.
 
     ``series`` maps a label (the area first, then comparators) to a protected table with
-    ``year`` and the value columns.
+    ``year`` and the value columns. The first series is drawn last, on top; each band has
+    its own fill or hatching and a legend entry, so overlapping bands stay distinct.
     """
-    fig, ax = plt.subplots()
+    synthetic = is_synthetic(*series.values())
+    fig, ax = _figure(4.6 + 0.45 * len(series) * (2 if lower else 1), synthetic)
     colours = get_af_colours("categorical", number_of_colours=min(max(len(series), 2), 6))
-    sentences, ends = [], []
+    handles = []
     for i, (label, table) in enumerate(series.items()):
         x = np.arange(len(table))
         values = numbers(table[y])
         colour = colours[i % len(colours)]
-        ax.plot(
-            x,
-            values,
-            color=colour,
-            marker=MARKERS[i % len(MARKERS)],
-            linestyle=LINESTYLES[i % len(LINESTYLES)],
-            linewidth=2.5,
-            label=label,
+        depth = 2 * (len(series) - i)  # the first series on top of the others
+        handles.append(
+            ax.plot(
+                x,
+                values,
+                color=colour,
+                marker=MARKERS[i % len(MARKERS)],
+                linestyle=LINESTYLES[i % len(LINESTYLES)],
+                linewidth=2.5,
+                label=_wrap(label),
+                zorder=depth + 1,
+            )[0]
         )
         if lower and upper:
-            ax.fill_between(
-                x,
-                numbers(table[lower]),
-                numbers(table[upper]),
-                color=colour,
-                alpha=0.15,
-                linewidth=0,
+            style = (
+                {"color": colour, "alpha": 0.25, "linewidth": 0}
+                if i == 0
+                else {"facecolor": "none", "edgecolor": colour, "hatch": HATCHES[(i - 1) % 4]}
             )
-        last = np.flatnonzero(~np.isnan(values))
-        if len(last):
-            ends.append((values[last[-1]], x[last[-1]], label, colour))
-        sentences.append(f"{label}: {_series_text(table['year'], values, fmt)}")
-        ax.set_xticks(x[::2], table["year"].iloc[::2], rotation=45, ha="right")
+            ax.fill_between(x, numbers(table[lower]), numbers(table[upper]), zorder=depth, **style)
+            handles.append(Patch(**style, label=_wrap(f"{label}: {band_label}")))
+        step = max(1, -(-len(table) // 5))
+        ax.set_xticks(x[::step], table["year"].iloc[::step], rotation=45, ha="right")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    _label_line_ends(ax, ends)
     if reference is not None:
-        ax.axhline(reference, color="#3D3D3D", linestyle="--", linewidth=1.5)
-        ax.annotate(
-            reference_label,
-            (0, reference),
-            xytext=(4, 4),
-            textcoords="offset points",
-            color="#3D3D3D",
+        ax.axhline(reference, color=REFERENCE_INK, linestyle="--", linewidth=1.5, zorder=1)
+        handles.append(
+            Line2D([], [], color=REFERENCE_INK, linestyle="--", label=_wrap(reference_label))
         )
     ax.margins(x=0.02)
-    fig.subplots_adjust(right=0.78)
-    years = next(iter(series.values()))["year"]
-    band = f" Shaded bands show {band_label}." if lower else ""
-    if reference is not None:
-        band += f" A dashed line marks {reference_label} ({fmt(reference)})."
-    alt = (
-        f"Line chart of {what}, {years.iloc[0]} to {years.iloc[-1]}. "
-        + ". ".join(sentences)
-        + "."
-        + band
+    fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1)
+    alt = _trend_alt(
+        series, y, what, fmt, band_label if lower else "", reference, reference_label, by_area
     )
-    return Chart(_finish(fig), alt)
+    return Chart(_finish(fig), alt, synthetic)
+
+
+def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked) -> str:
+    shown = [(n, v) for n, v in zip(labels, values, strict=True) if not np.isnan(v)]
+    if not shown:
+        return _capital(
+            f"{what}: no comparison can be shown, all {len(labels)} values are suppressed."
+        )
+    top = max(shown, key=lambda item: item[1])
+    bottom = min(shown, key=lambda item: item[1])
+    extremes = f"highest {top[0]} ({fmt(top[1])}), lowest {bottom[0]} ({fmt(bottom[1])})"
+    values_of = dict(shown)
+    if highlight in values_of and highlight != reference_label:
+        rank = sorted(values_of.values(), reverse=True).index(values_of[highlight]) + 1
+        message = (
+            f"{_capital(what)}: {highlight} was {language.ordinal(rank)} highest of {len(shown)} "
+            f"({fmt(values_of[highlight])})"
+        )
+        if reference is not None and fmt(reference) != fmt(values_of[highlight]):
+            side = "above" if values_of[highlight] > reference else "below"
+            message += f", {side} {reference_label}'s {fmt(reference)}"
+        message += f"; {extremes}."
+    else:
+        message = f"{_capital(what)}: {extremes}."
+        if reference is not None and highlight == reference_label:
+            message = f"{message[:-1]}; {reference_label} {fmt(reference)}."
+    listed = "; ".join(f"{n} {fmt(v)}" for n, v in shown)
+    return _fit(message, f"All: {listed}." if not ranked else "")
 
 
 def bars(
@@ -170,8 +279,9 @@ def bars(
     fmt=language.number,
     ranked: bool = True,
 ) -> Chart:
-    """Horizontal bars (largest first when ranked), values written on the bars, and an
-    optional reference line (left out when the reference value is suppressed)."""
+    """Horizontal bars (largest first when ranked), each named above its bar, its value in
+    a column right of the plot (clear of any reference line), and an optional dashed
+    reference line named in the legend (left out when the reference value is suppressed)."""
     if reference is not None and np.isnan(numbers([reference])[0]):
         reference = None
     values = numbers(table[value])
@@ -182,31 +292,52 @@ def bars(
     )
     labels = table[label].to_numpy()[order]
     values = values[order]
-    dark, grey = get_af_colours("focus")
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(labels) + 1.4))
-    y = np.arange(len(labels))[::-1]
-    colours = [dark if (highlight is None or name == highlight) else grey for name in labels]
-    ax.barh(y, np.nan_to_num(values), color=colours)
+    synthetic = is_synthetic(table)
+    fig, ax = _figure(0.58 * len(labels) + 1.9, synthetic)
+    dark = get_af_colours("focus")[0]
+    y = np.arange(len(labels))[::-1].astype(float)
+    colours = [
+        dark if (highlight is None or name == highlight) else COMPARISON_GREY for name in labels
+    ]
+    ax.barh(y, np.nan_to_num(values), height=0.5, color=colours, zorder=2)
+    right = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for yi, v, name in zip(y, values, labels, strict=True):
-        text = "[c]" if np.isnan(v) else fmt(v)
         weight = "bold" if name == highlight else "normal"
-        ax.text(np.nan_to_num(v), yi, f" {text}", va="center", fontweight=weight)
-    ax.set_yticks(y, [f"{n} (highlighted)" if n == highlight else n for n in labels])
+        shown = f"{name} (highlighted)" if name == highlight else str(name)
+        ax.text(
+            0,
+            yi + 0.3,
+            shown,
+            va="bottom",
+            fontweight=weight,
+            transform=right,
+            zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+        text = "[c]" if np.isnan(v) else fmt(v)
+        ax.text(1.03, yi, text, va="center", fontweight=weight, transform=right)
+    ax.set_yticks([])
+    ax.set_ylim(-0.5, len(labels) - 0.2)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     if reference is not None:
-        ax.axvline(reference, color="#3D3D3D", linestyle="--", linewidth=1.5)
-        ax.text(
-            reference, len(labels) - 0.4, f" {reference_label} {fmt(reference)}", color="#3D3D3D"
+        ax.axvline(reference, color=REFERENCE_INK, linestyle="--", linewidth=1.5, zorder=3)
+        fig.legend(
+            handles=[
+                Line2D(
+                    [],
+                    [],
+                    color=REFERENCE_INK,
+                    linestyle="--",
+                    label=f"{reference_label} {fmt(reference)}",
+                )
+            ],
+            loc="outside upper left",
+            frameon=False,
         )
-    ax.set_xlim(right=np.nanmax(np.r_[values, reference or 0, 1]) * 1.18)
-    listed = "; ".join(
-        f"{n} {('[c]' if np.isnan(v) else fmt(v))}" for n, v in zip(labels, values, strict=True)
-    )
-    alt = f"Bar chart of {what}{', highest first' if ranked else ''}: {listed}."
-    if reference is not None:
-        alt += f" A dashed line marks {reference_label} ({fmt(reference)})."
-    return Chart(_finish(fig), alt)
+    ax.set_xlim(0, np.nanmax(np.r_[values, reference or 0, 1]) * 1.05)
+    alt = _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked)
+    return Chart(_finish(fig), alt, synthetic)
 
 
 def lines_by_group(
@@ -220,4 +351,5 @@ def lines_by_group(
         ylabel,
         what,
         fmt=fmt,
+        by_area=False,
     )

@@ -15,6 +15,20 @@ from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules
 from fjo_analysis.stats.trends import Trend
 
+#: What ``[x]`` means, said wherever it appears (a table's notes, the page's symbols).
+NOT_AVAILABLE_NOTE = (
+    "[x]: not available, for example a year before the data allow the figure, or a "
+    "comparison that does not apply."
+)
+#: Areas whose names read without "the" in a sentence (a region's name otherwise takes it).
+NO_ARTICLE = {"England", "Wales", "England and Wales", "London", "Yorkshire and The Humber"}
+
+
+def place(name: str) -> str:
+    """An area's name as it reads in a sentence: 'the North East', 'London', 'Yorkshire
+    and The Humber' (never 'the Yorkshire and The Humber'), 'England'."""
+    return name if name in NO_ARTICLE or name.startswith("the ") else f"the {name}"
+
 
 def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
@@ -45,11 +59,12 @@ def percent(value, dp: int = 0) -> str:
 
 
 def interval(lower, upper, dp: int = 1, unit: str = "") -> str:
-    """'(95% CI 21.4 to 23.9)', or '' where either end is suppressed or missing."""
+    """'(95% confidence interval 21.4 to 23.9)', or '' where either end is suppressed or
+    missing (spelled out: a reader meets no unexplained 'CI')."""
     ends = [number(lower, dp), number(upper, dp)]
     if MARK in ends or NOT_AVAILABLE in ends:
         return ""
-    return f"(95% CI {ends[0]}{unit} to {ends[1]}{unit})"
+    return f"(95% confidence interval {ends[0]}{unit} to {ends[1]}{unit})"
 
 
 def compared(rate, comparator_rate, comparison: str, comparator: str) -> str:
@@ -80,6 +95,28 @@ def rate_sentence(
     if comparison:
         text += f" — {comparison}"
     return text + "."
+
+
+def summary_sentence(
+    year: str, measure: str, area: str, rate, per: str, comparison: str, trend
+) -> str:
+    """The summary's synthesis of a rate, its comparison and its recent trend, worded apart
+    from the findings: 'In 2024/25 the rate of ... in London was 18.6 per 10,000 live
+    births, lower than England (27.4), and has fallen since 2020/21.'"""
+    if not _is_number(rate):
+        return f"In {year} the {measure} in {area} cannot be given because a count is suppressed."
+    text = f"In {year} the {measure} in {area} was {number(rate)} per 10,000 {per}"
+    if comparison:
+        text += f", {comparison},"
+    if isinstance(trend, Trend):
+        since = financial_year_label(trend.first_year)
+        moves = {"rising": "has risen", "falling": "has fallen"}
+        text += (
+            f" and {moves[trend.direction]} since {since}"
+            if trend.direction in moves
+            else f" with no clear trend since {since}"
+        )
+    return text.rstrip(",") + "."
 
 
 def trend_sentence(trend: Trend | str | None, measure: str) -> str:
@@ -127,7 +164,8 @@ def largest_sentence(table, label: str, column: str, what: str, where: str, year
     )
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
+    """3 -> '3rd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 

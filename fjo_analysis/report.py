@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import publish_display_data
 
-from fjo_analysis import disclosure
+from fjo_analysis import disclosure, language
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.derive import comparator_of
@@ -211,6 +211,7 @@ class Briefing(Phrases):
         frame.attrs["disclosure"] = disclosure.Spec(spec.counts)
         frame.attrs["protected"] = self.rules
         frame.attrs["table_name"] = f"{table}:{code}"
+        frame.attrs["synthetic"] = bool(self.manifest.get("synthetic"))
         if f"{table}:{code}" not in self._names:
             self._names.add(f"{table}:{code}")
             self._log(frame, spec, f"{table}:{code}", keys)
@@ -233,11 +234,7 @@ class Briefing(Phrases):
     @property
     def name(self) -> str:
         """The area's name as it reads in a sentence ('the North East', 'England')."""
-        return (
-            self.area.name
-            if self.area.level == "country" or self.area.name == "London"
-            else f"the {self.area.name}"
-        )
+        return language.place(self.area.name)
 
     def _record(self, part: dict, data: dict) -> None:
         publish_display_data(data, metadata={"fjo": part})
@@ -293,6 +290,11 @@ class Briefing(Phrases):
         alt = alt or chart.alt
         if not alt or not alt.strip():
             raise ValueError(f"figure {caption!r} has no alt text")
+        if self.manifest.get("synthetic") and not chart.synthetic:
+            raise ValueError(
+                f"figure {caption!r} is built from synthetic data but does not say so: "
+                "draw it from tables read with Briefing.figures"
+            )
         part = {
             "kind": "figure",
             "caption": self._safe_text(caption),
@@ -336,6 +338,8 @@ class Briefing(Phrases):
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
+        if any(v is None or v == disclosure.NOT_AVAILABLE for row in rows for v in row):
+            notes.append(language.NOT_AVAILABLE_NOTE)
         return {
             "name": published.attrs.get("table_name", caption),
             "caption": self._safe_text(caption),

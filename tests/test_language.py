@@ -39,12 +39,13 @@ def test_number_rounding(value, dp, text):
 def test_trend_sentences():
     falling = Trend(-2.14, -3.0, -1.3, 0.001, "Poisson GLM", "", 2019, 2024)
     assert language.trend_sentence(falling, "the rate") == (
-        "From 2019/20 to 2024/25 the rate fell by 2.1% a year on average (95% CI -3.0% to -1.3%)."
+        "From 2019/20 to 2024/25 the rate fell by 2.1% a year on average "
+        "(95% confidence interval -3.0% to -1.3%)."
     )
     flat = Trend(0.4, -0.6, 1.4, 0.44, "negative binomial", "", 2010, 2024)
     assert language.trend_sentence(flat, "the rate") == (
         "From 2010/11 to 2024/25 there was no clear trend in the rate "
-        "(an average change of 0.4% a year, 95% CI -0.6% to 1.4%)."
+        "(an average change of 0.4% a year, 95% confidence interval -0.6% to 1.4%)."
     )
     assert "too few years" in language.trend_sentence(None, "the rate")
 
@@ -127,3 +128,23 @@ def test_notebooks_use_the_bound_helpers():
     for path in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb"):
         text = path.read_text(encoding="utf-8")
         assert "import language" not in text and "say." not in text, path.name
+
+
+def test_the_summary_synthesis_differs_from_the_rate_sentence():
+    trend = Trend(-2.1, -3.0, -1.3, 0.001, "quasi-Poisson", "", 2019, 2024)
+    text = language.summary_sentence(
+        "2024/25",
+        "rate of newborns",
+        "London",
+        18.64,
+        "live births",
+        "lower than England (27.4)",
+        trend,
+    )
+    assert text == (
+        "In 2024/25 the rate of newborns in London was 18.6 per 10,000 live births, "
+        "lower than England (27.4), and has fallen since 2019/20."
+    )
+    assert language.summary_sentence("2024/25", "rate", "Wales", "[c]", "children", "", None) == (
+        "In 2024/25 the rate in Wales cannot be given because a count is suppressed."
+    )

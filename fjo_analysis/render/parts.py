@@ -10,6 +10,7 @@ import nbformat
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.settings import Settings
+from fjo_analysis.language import NOT_AVAILABLE_NOTE
 
 SYNTHETIC_BANNER = (
     "These figures come from made-up data that show how the briefing works. "
@@ -17,6 +18,14 @@ SYNTHETIC_BANNER = (
 )
 #: Parameters that are wording, not inputs: left out of the provenance block.
 WORDING_PARAMETERS = {"area_notes"}
+#: Plain names for the notebook parameters shown under "Technical details".
+PARAMETER_WORDS = {
+    "area": "area code",
+    "stats_dir": "statistics folder",
+    "data_dir": "prepared data folder",
+    "suppress_below": "counts suppressed below",
+    "round_to": "counts rounded to (0: not rounded)",
+}
 
 
 @dataclass
@@ -38,6 +47,8 @@ class BriefingDoc:
     @property
     def build_date(self) -> str:
         return build_date(self.built)
+    #: What [x] means, said beside what [c] means on every page.
+    not_available_note = NOT_AVAILABLE_NOTE
 
     @property
     def synthetic(self) -> bool:
@@ -51,25 +62,36 @@ class BriefingDoc:
             if p["kind"] in ("figure", "table")
         ]
 
-    def provenance(self) -> list[tuple[str, str]]:
+    def about(self) -> list[tuple[str, str]]:
+        """What the briefing was built from, in plain words."""
         m = self.manifest
-        params = ", ".join(
-            f"{k}={v}" for k, v in sorted(self.parameters.items()) if k not in WORDING_PARAMETERS
-        )
         return [
             ("Data source", m["source_name"] + (" (illustrative only)" if self.synthetic else "")),
-            ("Data file SHA-256", m["source_sha256"]),
             (
                 "Data covers",
                 f"financial years {financial_year_label(m['first_year'])}"
                 f" to {financial_year_label(m['last_year'])}; extract "
                 f"date {m['extract_date']}",
             ),
-            *self._code_mapping(),
-            ("Code version", self.code_version),
-            ("Parameters", params),
             ("Built", self.build_date),
         ]
+
+    def technical(self) -> list[tuple[str, str]]:
+        """How to reproduce it: the data file's fingerprint, code version and settings."""
+        settings = "; ".join(
+            f"{PARAMETER_WORDS.get(k, k.replace('_', ' '))}: {v}"
+            for k, v in sorted(self.parameters.items())
+            if k not in WORDING_PARAMETERS
+        )
+        return [
+            ("Data file fingerprint (SHA-256)", self.manifest["source_sha256"]),
+            *self._code_mapping(),
+            ("Code version", self.code_version),
+            ("Settings used", settings),
+        ]
+
+    def provenance(self) -> list[tuple[str, str]]:
+        return self.about() + self.technical()
 
     def _code_mapping(self) -> list[tuple[str, str]]:
         """How the extract's local-authority codes were mapped to April-2024 geography."""

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import io
+
 import typst
+from pypdf import PdfReader
 
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 from fjo_analysis.render.typst_markup import escape, markdown, string
 
 ACCENT = 'rgb("#12436D")'
+#: Tables longer than this may break across pages (with their header repeated).
+LONG_TABLE_ROWS = 30
+#: Chart widths tried in turn until no page holds fewer than MIN_LINES lines of text; at
+#: each the smallest chart text is at least 9 pt (charts.FONT_PT at WIDTH_IN inches).
+CHART_WIDTHS = ("50%", "45%", "56%")
+MIN_LINES = 5
 PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (fjo_analysis)")
 #set text(lang: "en", region: "GB", font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt)
 #set page(paper: "a4", margin: (x: 1.7cm, y: 1.7cm), header: {header},
-  footer: context [#set text(size: 8.5pt); {footer} #h(1fr)
+  footer: context [#set text(size: 9pt); {footer} #h(1fr)
     Page #counter(page).display() of #counter(page).final().first()])
 #set par(justify: false, leading: 0.6em)
 #show heading.where(level: 1): set text(size: 20pt, fill: {accent})
 #show heading.where(level: 2): set text(size: 14pt, fill: {accent})
 #show figure.caption: set text(weight: "bold")
 #show figure.where(kind: table): set figure.caption(position: top)
-#show figure.where(kind: table): set block(breakable: true)
 #set table(stroke: (x, y) => if y == 0 {{ (bottom: 1pt) }} else {{ (bottom: 0.4pt + luma(180)) }})
-#show table: set text(size: 8pt)
-#set table(inset: (x: 4pt, y: 3pt))
+#show table: set text(size: 9pt)
+#show table.cell.where(x: 0): set text(weight: "bold")
+#set table(inset: (x: 4pt, y: 2.5pt))
 """
 
 
@@ -34,18 +43,24 @@ def _table(t: dict) -> str:
         for row in t["rows"]
         for v, c in zip(row, t["columns"], strict=True)
     )
-    notes = "".join(f"\n#text(size: 8.5pt)[{escape(n)}]\n" for n in t["notes"])
+    notes = "".join(f"\n#text(size: 9pt)[{escape(n)}]\n" for n in t["notes"])
+    # a table that fits on a page never breaks, so its caption is never stranded at the
+    # foot of a page; a longer one breaks with its header repeated
+    breakable = "true" if len(t["rows"]) > LONG_TABLE_ROWS else "false"
     return (
-        f"#figure(kind: table, caption: [{escape(t['caption'])}],\n"
+        f"#block(breakable: {breakable}, width: 100%)[#figure(kind: table, "
+        f"caption: [{escape(t['caption'])}],\n"
         f"  table(columns: {len(t['columns'])}, align: ({align},),\n"
-        f"    table.header({header}),\n    {cells}))\n{notes}\n"
+        f"    table.header({header}),\n    {cells}))]\n{notes}\n"
     )
 
 
-def source(doc: BriefingDoc, rules: Rules) -> tuple[str, dict[str, str]]:
+def source(
+    doc: BriefingDoc, rules: Rules, chart_width: str = CHART_WIDTHS[0]
+) -> tuple[str, dict[str, str]]:
     """Typst source for the briefing and the SVG inputs it reads (by key)."""
     banner = "Illustrative synthetic data: not real statistics" if doc.synthetic else ""
-    header = f'[#set text(size: 8.5pt, weight: "bold"); {escape(banner)}]' if banner else "none"
+    header = f'[#set text(size: 9pt, weight: "bold"); {escape(banner)}]' if banner else "none"
     footer = escape(f"{doc.title} · built {doc.build_date}")
     parts = [PREAMBLE.format(title=string(doc.title), header=header, footer=footer, accent=ACCENT)]
     if doc.synthetic:
@@ -67,7 +82,7 @@ def source(doc: BriefingDoc, rules: Rules) -> tuple[str, dict[str, str]]:
             inputs[key] = part["svg"]
             parts.append(
                 f'#figure(image(bytes(sys.inputs.at({string(key)})), format: "svg", '
-                f"width: 76%, alt: {string(part['alt'])}),\n"
+                f"width: {chart_width}, alt: {string(part['alt'])}),\n"
                 f"  caption: [{escape(part['caption'])}])\n\n"
             )
             parts.append(_table(part["table"]))
@@ -77,20 +92,37 @@ def source(doc: BriefingDoc, rules: Rules) -> tuple[str, dict[str, str]]:
             parts.append(f"== {escape(part['heading'])}\n\n{markdown(part['markdown'])}\n")
         elif kind == "markdown":
             parts.append(markdown(part["markdown"]) + "\n")
-    about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.provenance())
+    about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.about())
+    technical = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical())
     parts.append(
         f"== About this briefing\n\n#set text(size: 9pt)\n{about}\n"
-        f"/ Disclosure control: {escape(rules.note)}\n"
+        f"/ Disclosure control and symbols: {escape(rules.note)} "
+        f"{escape(doc.not_available_note)}\n\n"
+        f"=== Technical details\n\nFor anyone checking or reproducing this briefing: the "
+        f"fingerprint identifies the exact data file used, and the settings are those the "
+        f"briefing was built with.\n\n{technical}\n"
     )
     return "".join(parts), inputs
 
 
+def sparse_pages(pdf: bytes) -> list[int]:
+    """Pages (from 1) holding fewer than MIN_LINES lines of text besides header and footer."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    lines = [[x for x in p.extract_text().splitlines() if x.strip()] for p in pages]
+    return [i for i, page in enumerate(lines, 1) if len(page) - 2 < MIN_LINES]
+
+
 def render(doc: BriefingDoc, rules: Rules) -> bytes:
-    """The briefing as a tagged PDF/UA-1 document."""
-    text, inputs = source(doc, rules)
-    return typst.compile(
-        text.encode("utf-8"),
-        sys_inputs=inputs,
-        pdf_standards=["ua-1"],
-        timestamp=int(doc.built.timestamp()),
-    )
+    """The briefing as a tagged PDF/UA-1 document, at the first chart width that leaves
+    no nearly empty page."""
+    for width in CHART_WIDTHS:
+        text, inputs = source(doc, rules, width)
+        pdf = typst.compile(
+            text.encode("utf-8"),
+            sys_inputs=inputs,
+            pdf_standards=["ua-1"],
+            timestamp=int(doc.built.timestamp()),
+        )
+        if not sparse_pages(pdf):
+            break
+    return pdf
