@@ -205,6 +205,7 @@ class Phrases:
     value_for = staticmethod(value_for)
     largest_sentence = staticmethod(largest_sentence)
     regions_sentence = staticmethod(regions_sentence)
+    summary_sentence = staticmethod(summary_sentence)
 
     def count(self, value) -> str:
         """:func:`count`, for a count these rules publish."""
