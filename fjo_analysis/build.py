@@ -17,6 +17,7 @@ deleted, corrupted or half-replaced file is rebuilt rather than trusted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -36,7 +37,7 @@ from fjo_analysis.errors import BriefingError
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
     from fjo_analysis.disclosure import Rules
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "csv")
 
 
 @dataclass(frozen=True)
@@ -199,15 +200,17 @@ def _running(pid: int) -> bool:
 
 
 def render(executed: Path, area_slug: str, topic: str, config: settings.Settings) -> list[Path]:
-    """Render, check and publish the three outputs and the disclosure log."""
+    """Render, check and publish the outputs (HTML, PDF, XLSX, CSV) and the disclosure log."""
     import nbformat
 
     from fjo_analysis.check import check_file
     from fjo_analysis.disclosure import Rules
+    from fjo_analysis.release import Release
+    from fjo_analysis.render import csv as tidy
     from fjo_analysis.render import html, parts, pdf, xlsx
 
     rules = Rules(config.suppress_below, config.round_to)
-    doc = parts.read(executed)
+    doc = dataclasses.replace(parts.read(executed), release=Release.of(config))
     out_dir = config.reports_dir / area_slug
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = {fmt: out_dir / f"{topic}.{fmt}" for fmt in FORMATS}
@@ -216,7 +219,7 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
     sweep_temporaries(out_dir)
     # The HTML is published last: make keys a briefing on all three files, so a build
     # stopped part-way through publishing leaves a target older than its inputs (rebuilt).
-    order = [log_path, targets["pdf"], targets["xlsx"], targets["html"]]
+    order = [log_path, targets["pdf"], targets["xlsx"], targets["csv"], targets["html"]]
     temporary = {final: staged(final) for final in order}
     try:
         nb = nbformat.read(executed, as_version=4)
@@ -226,6 +229,8 @@ def render(executed: Path, area_slug: str, topic: str, config: settings.Settings
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
         with writing(targets["xlsx"]):
             xlsx.render(doc, rules, temporary[targets["xlsx"]])
+        with writing(targets["csv"]):
+            temporary[targets["csv"]].write_text(tidy.to_text(tidy.briefing_rows(doc)), "utf-8")
         with writing(log_path):
             temporary[log_path].write_text(
                 json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
@@ -405,9 +410,12 @@ def stamp(
     their files. Returns one message per thing that changed."""
     folder = config.build_dir / STAMPS
     messages = []
+    from fjo_analysis import release
+
     for name, identity in (
         ("extract", extract_identity(config)),
         ("settings", settings_identity(config)),
+        ("release", release.identity(config)),
     ):
         text = json.dumps(identity, indent=1, sort_keys=True) + "\n"
         if write_if_changed(folder / f"{name}.json", text):

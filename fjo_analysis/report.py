@@ -333,12 +333,18 @@ class Briefing:
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
+        where = [k for k in ("area_code", "financial_year") if k in published.columns]
         return {
             "name": published.attrs.get("table_name", caption),
             "caption": self._safe_text(caption),
             "columns": cols,
             "rows": rows,
             "notes": notes,
+            # each row's area and year, shown or not (the CSV download names every figure)
+            "keys": [
+                {k: _jsonable(v) for k, v in zip(where, row, strict=True)}
+                for row in published[where].itertuples(index=False)
+            ],
         }
 
 

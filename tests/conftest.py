@@ -75,6 +75,7 @@ def suite(project) -> settings.Settings:
     """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
     from fjo_analysis.build import build, topics
     from fjo_analysis.index import write_index
+    from fjo_analysis.publish import write as write_release
 
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "FJO_ROOT")}
     os.environ.update(SOURCE_DATE_EPOCH=EPOCH, FJO_ROOT=str(project.root))
@@ -82,6 +83,7 @@ def suite(project) -> settings.Settings:
         for area in BUILT_AREAS:
             for topic in topics(project.root):
                 build(area, topic, project)
+        write_release(project)
         write_index(project)
     finally:
         for key, value in saved.items():

@@ -13,6 +13,7 @@ import nbformat
 from fjo_analysis import __version__
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.release import Release
 
 SYNTHETIC_BANNER = (
     "These figures come from made-up data that show how the briefing works. "
@@ -37,6 +38,7 @@ class BriefingDoc:
     topic: str
     code_version: str
     build_date: str
+    release: Release | None = None  # release information, set by the build
 
     @property
     def synthetic(self) -> bool:
