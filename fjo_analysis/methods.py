@@ -120,15 +120,12 @@ def sections(
             [
                 (
                     "p",
-                    f"The figures come from {source['source_name']}"
-                    + (
-                        ", which is illustrative synthetic data, not real statistics"
-                        if synthetic
-                        else ""
-                    )
-                    + f": {int(source['rows']):,} case-level rows (one per child per set of "
-                    f"proceedings) for {law_types} in England and Wales, extracted on "
-                    f"{source['extract_date']}. They cover financial years {_years(source)}.",
+                    f"Source: {source['source_name']} (file {source['source_file']})"
+                    + (" — illustrative synthetic data, not real statistics" if synthetic else "")
+                    + f". It holds {int(source['rows']):,} case-level rows (one per child per "
+                    f"set of proceedings) for {law_types} in England and Wales, up to the "
+                    f"extract date {source['extract_date']}, and covers financial years "
+                    f"{_years(source)}.",
                 ),
                 ("p", _part_year(source)),
                 ("p", DENOMINATOR_NOTE),
@@ -254,11 +251,11 @@ def _definitions() -> list[tuple[str, str]]:
     ]
     tables = [
         (
-            f"Table '{spec.name}'",
-            f"{spec.title}. Counts: {', '.join(spec.counts)}"
+            spec.title,
+            f"Table {spec.name} in figures.csv. Counts: {', '.join(spec.counts)}"
             + (f"; rates: {', '.join(spec.rates)}" if spec.rates else "")
             + (f"; shares: {', '.join(spec.shares)}" if spec.shares else "")
-            + ".",
+            + ". figures-dictionary.csv describes every measure.",
         )
         for spec in TABLES.values()
     ]
@@ -300,8 +297,8 @@ def _quality(source, stats, estimated, with_rates, synthetic) -> list:
         "rest on an estimated denominator (population or live births interpolated, "
         "apportioned or carried forward; live births are all estimated). Tables mark them "
         "as estimated.",
-        "Designated Family Judge (DFJ) areas: which local authorities each covers is "
-        "approximate, as no official lookup was found.",
+        "Designated Family Judge (DFJ) areas: where figures are given for them, which local "
+        "authorities each area covers is approximate, as no official lookup was found.",
         "Local-authority codes are mapped to April 2024 geography; authorities that later "
         "split are reported as a combined unit, never given to one successor.",
         "Recent years of durations, final orders and returns to court are incomplete: cases "
