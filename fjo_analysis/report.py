@@ -333,14 +333,16 @@ class Briefing:
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
-        where = [k for k in ("area_code", "financial_year") if k in published.columns]
+        store_table = TABLES.get(published.attrs.get("table_name", "").partition(":")[0])
+        keys = ("area_code", *(store_table.keys if store_table else ("financial_year",)))
+        where = [k for k in keys if k in published.columns]
         return {
             "name": published.attrs.get("table_name", caption),
             "caption": self._safe_text(caption),
             "columns": cols,
             "rows": rows,
             "notes": notes,
-            # each row's area and year, shown or not (the CSV download names every figure)
+            # each row's area and keys, shown or not (the CSV download names every figure)
             "keys": [
                 {k: _jsonable(v) for k, v in zip(where, row, strict=True)}
                 for row in published[where].itertuples(index=False)

@@ -337,6 +337,12 @@ def test_the_release_audit_covers_csv_files(suite, tmp_path):
     path.write_text("\n".join(text) + "\n")
     findings = csv_problems(reports, suite.stats_dir)
     assert len(findings) == 1 and "differs from the statistics store" in str(findings[0])
+    head, _, value = text[i].rpartition(",")
+    table, rest = head.split(",", 1)
+    text[i] = f"made_up_table,{rest},{value}"  # a count of no figure of the store
+    path.write_text("\n".join(text) + "\n")
+    findings = csv_problems(reports, suite.stats_dir)
+    assert len(findings) == 1 and "not a figure of the statistics store" in str(findings[0])
 
 
 # ------------------------------------------------------------------ methods page

@@ -39,6 +39,7 @@ def test_eleven_areas_and_six_topics():
 
 
 RELEASE_FILES = ("methods.html", "methods.pdf", "figures.csv", "figures-dictionary.csv")
+STATISTICS = ["stats", "release", "audit", "index"]  # what follows a change of statistics
 
 
 def _make(root, *args, env=None):
@@ -127,7 +128,12 @@ def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     (made / "data" / "processed" / "manifest.json").touch()
     result = _make(made, "-n", "reports")
     assert len(_planned(result)) == 66
-    assert _steps(result) == ["stats", "release", "audit", "index"]  # the release audit, then the index
+    assert _steps(result) == [
+        "stats",
+        "release",
+        "audit",
+        "index",
+    ]  # the release audit, then the index
 
 
 # make 4.3 -n does not carry a grouped target's planned rebuild on to what depends on it
@@ -137,9 +143,17 @@ def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     [
         ("fjo_analysis/charts.py", [], 66),  # rendering code: briefings only
         ("fjo_analysis/render/pdf.py", ["release"], 66),  # the methods page's PDF too
-        ("fjo_analysis/measures/infants.py", ["stats", "release", "audit", "index"], 66),  # statistics
+        (
+            "fjo_analysis/measures/infants.py",
+            ["stats", "release", "audit", "index"],
+            66,
+        ),  # statistics
         ("fjo_analysis/stats/rates.py", ["stats", "release", "audit", "index"], 66),
-        ("fjo_analysis/data/validate.py", ["data prepare", "stats", "release", "audit", "index"], 66),
+        (
+            "fjo_analysis/data/validate.py",
+            ["data prepare", "stats", "release", "audit", "index"],
+            66,
+        ),
         ("fjo_analysis/cli.py", [], 0),  # the rest of the package: nothing
         ("fjo_analysis/index.py", ["audit", "index"], 0),  # the index alone
     ],
@@ -182,9 +196,7 @@ def test_changing_a_disclosure_setting_rebuilds_statistics_and_briefings(made):
         ("FJO_CONTACT", "fj.stats@example.org"),
     ],
 )
-def test_changing_release_information_rebuilds_what_shows_it_not_the_statistics(
-    made, name, value
-):
+def test_changing_release_information_rebuilds_what_shows_it_not_the_statistics(made, name, value):
     assert _make(made, "-q", "reports").returncode == 0
     result = _make(made, "-n", "reports", env={name: value})
     assert _steps(result) == ["release", "audit", "index"], result.stderr

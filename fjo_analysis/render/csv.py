@@ -124,15 +124,15 @@ def briefing_rows(doc: BriefingDoc) -> pd.DataFrame:
             table = f"trend:{rest}"
         names = [c["name"] for c in t["columns"]]
         spec = TABLES.get(table)
-        keys = [k for k in (spec.keys if spec else ()) if k != "financial_year" and k in names]
+        keys = [k for k in (spec.keys if spec else ()) if k != "financial_year"]
         skip = {*YEAR_COLUMNS, "area", "area_code", *keys}
         for row, known in zip(t["rows"], t["keys"], strict=True):
             values = {**known, **dict(zip(names, row, strict=True))}
+            breakdown = " | ".join(str(values[k]) for k in keys if k in values)
             code = values.get("area_code") or str(doc.parameters["area"])
             year = next((str(values[c]) for c in ("year", "years") if c in values), "")
             if not year and values.get("financial_year") is not None:
                 year = financial_year_label(int(values["financial_year"]))
-            breakdown = " | ".join(str(values[k]) for k in keys)
             for c in t["columns"]:
                 if c["name"] in skip:
                     continue
