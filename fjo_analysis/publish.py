@@ -12,6 +12,7 @@ and all are renamed into place together, the HTML last.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -170,14 +171,16 @@ def write(config: settings.Settings) -> list[Path]:
 
 
 def _leaks(temporary: dict[Path, Path], threshold: int) -> list:
+    """Disclosive figures in the staged files, each named by the file it would publish."""
     leaks = []
     for final, tmp in temporary.items():
         if final.suffix == ".csv":
-            leaks += check_csv(tmp, threshold)
+            found = check_csv(tmp, threshold)
         elif final.suffix == ".pdf":
-            leaks += check_pdf(tmp, threshold)
+            found = check_pdf(tmp, threshold)
         else:
-            leaks += check_html(tmp, threshold, None)
+            found = check_html(tmp, threshold, None)
+        leaks += [dataclasses.replace(leak, path=final) for leak in found]
     return leaks
 
 

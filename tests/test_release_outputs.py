@@ -482,3 +482,34 @@ def test_index_and_methods_page_list_the_revisions(two_releases, monkeypatch):
         write_release(current)
         write_index(current)
     assert not (current.reports_dir / "revisions.csv").exists()
+
+
+def test_a_previous_release_that_is_not_a_figures_csv_is_named(tmp_path, suite):
+    bad = tmp_path / "figures.csv"
+    bad.write_text("year,value\n2019/20,12\n")
+    import pandas as pd
+
+    frame = pd.read_csv(suite.reports_dir / "figures.csv", dtype=str, keep_default_na=False)
+    with pytest.raises(ValueError, match=rf"{bad}: not a release's figures.csv"):
+        compare(frame, bad)
+
+
+def test_release_outputs_with_a_small_count_are_refused_and_nothing_changes(suite, monkeypatch):
+    from fjo_analysis import publish
+    from fjo_analysis.errors import BriefingError
+
+    real = publish.tidy.release_rows
+
+    def planted(tables):
+        rows = real(tables)
+        i = rows.index[(rows["unit"] == "number") & (rows["value"] != "[c]")][0]
+        rows.loc[i, "value"] = "4"
+        return rows
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(publish.tidy, "release_rows", planted)
+    before = {p: p.read_bytes() for p in suite.reports_dir.iterdir() if p.is_file()}
+    with pytest.raises(BriefingError, match=r"reports/figures.csv: line 2, value of"):
+        write_release(suite)
+    after = {p: p.read_bytes() for p in suite.reports_dir.iterdir() if p.is_file()}
+    assert after == before  # nothing published, no temporary file left
