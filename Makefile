@@ -13,7 +13,8 @@
 #   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
 #       notebooks/<topic>.ipynb, params/<area>.yaml, the code a briefing imports
 #       (fjo_analysis/imports.py) and the templates it reads                    [fjo build]
-#   reports/index.html ← every briefing's HTML, stats manifest, index.py and templates
+#   reports/methods.{html,pdf}, figures.csv ← stats manifest, release stamp     [fjo release]
+#   reports/index.html ← every briefing's HTML, the release files, index.py and templates
 #       [fjo audit reports, then fjo index: a refused audit writes no index]
 
 PYTHON ?= python3
@@ -48,6 +49,10 @@ PROCESSED := data/processed/manifest.json
 STATS := build/stats/manifest.json
 EXTRACT_STAMP := build/stamps/extract.json
 SETTINGS_STAMP := build/stamps/settings.json
+# Release information (date, next update, status, contact, previous release): shown by the
+# briefings, the methods page and the index, never used by the statistics.
+RELEASE_STAMP := build/stamps/release.json
+RELEASE_VARS := SOURCE_DATE_EPOCH FJO_RELEASE_DATE FJO_NEXT_UPDATE FJO_STATISTICS_STATUS FJO_CONTACT FJO_PREVIOUS_RELEASE
 
 # Before planning: record which extract (by SHA-256) and which disclosure settings this
 # build uses, and check the processed data and statistics against their manifests (a
@@ -57,7 +62,7 @@ SETTINGS_STAMP := build/stamps/settings.json
 ifneq ($(filter-out help clean lint test bench quarto reference-hashes,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
-STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO,$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
+STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO $(RELEASE_VARS),$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
 STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) --if-listed $(STATS) >&2; echo $$?)
 ifneq ($(STAMPED),0)
 $(error fjo stamp failed (see above); nothing was built)
@@ -104,7 +109,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # Made here when fjo was not installed yet as make started (the first build).
-$(EXTRACT_STAMP) $(SETTINGS_STAMP) &: | $(STAMP)
+$(EXTRACT_STAMP) $(SETTINGS_STAMP) $(RELEASE_STAMP) &: | $(STAMP)
 	$(FJO) stamp
 
 data: $(PROCESSED) ## build the synthetic extract (unless FJO_EXTRACT is set) and data/processed/
@@ -126,15 +131,24 @@ $(STATS): $(PROCESSED) $(SETTINGS_STAMP) $(STATS_CODE) | $(STAMP)
 reports: reports/index.html ## build every briefing (HTML, PDF, XLSX), audit the release, write the index
 
 define BRIEFING_RULE
-reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(BRIEFING_CODE) | $(STAMP)
+reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx reports/$(1)/$(2).csv &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) | $(STAMP)
 	@$(FJO) build --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
 
+# The release-wide outputs: the methods and quality page and the CSV of all figures.
+RELEASE_FILES := reports/methods.html reports/methods.pdf reports/figures.csv reports/figures-dictionary.csv
+RELEASE_CODE := $(call files_under,fjo_analysis/publish.py fjo_analysis/methods.py \
+	fjo_analysis/revisions.py fjo_analysis/release.py fjo_analysis/render/csv.py \
+	fjo_analysis/render/methods_page.py fjo_analysis/render/pdf.py fjo_analysis/render/templates)
+$(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) \
+		$(wildcard notebooks/*.ipynb params/*.yaml) | $(STAMP)
+	$(FJO) release
+
 # The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:
 # then no index is written.
 INDEX_CODE := $(call files_under,fjo_analysis/index.py fjo_analysis/render/templates)
-reports/index.html: $(HTML) $(STATS) $(INDEX_CODE) | $(STAMP)
+reports/index.html: $(HTML) $(RELEASE_FILES) $(STATS) $(RELEASE_STAMP) $(INDEX_CODE) | $(STAMP)
 	$(FJO) audit reports
 	$(FJO) index
 
@@ -166,6 +180,7 @@ bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/re
 
 clean: ## remove generated files (keeps .venv, and the lock this make holds)
 	rm -rf data reports/*/ reports/index.html
+	rm -f reports/methods.html reports/methods.pdf reports/*.csv
 	find build -mindepth 1 -maxdepth 1 ! -name make.lock -exec rm -rf {} +
 
 endif

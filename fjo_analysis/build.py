@@ -11,6 +11,7 @@ audit trail (and for debugging when a cell fails).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make a
 
     from fjo_analysis.disclosure import Rules
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "csv")
 
 
 @dataclass(frozen=True)
@@ -196,13 +197,15 @@ def _running(pid: int) -> bool:
 def render(
     nb: nbformat.NotebookNode, area_slug: str, topic: str, config: settings.Settings
 ) -> list[Path]:
-    """Render, check and publish the three outputs and the disclosure log."""
+    """Render, check and publish the outputs (HTML, PDF, XLSX, CSV) and the disclosure log."""
     from fjo_analysis.check import check_file
     from fjo_analysis.disclosure import Rules
+    from fjo_analysis.release import Release
+    from fjo_analysis.render import csv as tidy
     from fjo_analysis.render import html, parts, pdf, xlsx
 
     rules = Rules(config.suppress_below, config.round_to)
-    doc = parts.read(nb, area_slug, topic, config)
+    doc = dataclasses.replace(parts.read(nb, area_slug, topic, config), release=Release.of(config))
     out_dir = config.reports_dir / area_slug
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = {fmt: out_dir / f"{topic}.{fmt}" for fmt in FORMATS}
@@ -211,7 +214,7 @@ def render(
     sweep_temporaries(out_dir)
     # The HTML is published last: make keys a briefing on all three files, so a build
     # stopped part-way through publishing leaves a target older than its inputs (rebuilt).
-    order = [log_path, targets["pdf"], targets["xlsx"], targets["html"]]
+    order = [log_path, targets["pdf"], targets["xlsx"], targets["csv"], targets["html"]]
     temporary = {final: staged(final) for final in order}
     try:
         with writing(targets["html"]):
@@ -220,6 +223,8 @@ def render(
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
         with writing(targets["xlsx"]):
             xlsx.render(doc, rules, temporary[targets["xlsx"]])
+        with writing(targets["csv"]):
+            temporary[targets["csv"]].write_text(tidy.to_text(tidy.briefing_rows(doc)), "utf-8")
         with writing(log_path):
             temporary[log_path].write_text(
                 json.dumps(log, indent=1, sort_keys=True) + "\n", encoding="utf-8"

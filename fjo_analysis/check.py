@@ -218,10 +218,52 @@ def check_xlsx(path: Path, threshold: int) -> list[Leak]:
 def check_csv(path: Path, threshold: int) -> list[Leak]:
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    return check_rows(path, "csv", rows[0], rows[1:], threshold) if rows else []
+    if not rows:
+        return []
+    if {"measure", "unit"} <= set(rows[0]):
+        return check_tidy(path, rows[0], rows[1:], threshold)
+    return check_rows(path, "csv", rows[0], rows[1:], threshold)
+
+
+def count_measures() -> set[str]:
+    from fjo_analysis.figures.tables import TABLES
+
+    return {c for spec in TABLES.values() for c in (*spec.counts, *spec.hidden)}
+
+
+TIDY_VALUES = ("value", "previous_value")
+
+
+def check_tidy(path: Path, header: list[str], rows: list[list[str]], threshold: int) -> list[Leak]:
+    """A tidy CSV (one figure a row): every value of a count (unit "number", or a measure
+    that is a count of the store whatever its unit says) must be safe."""
+    measure, unit = header.index("measure"), header.index("unit")
+    values = [header.index(v) for v in TIDY_VALUES if v in header]
+    counts = count_measures()
+    leaks = []
+    for r, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            leaks.append(Leak(path, f"line {r}", f"{len(row)} fields, expected {len(header)}"))
+            continue
+        if row[unit] != "number" and row[measure] not in counts:
+            continue
+        leaks += [
+            Leak(
+                path,
+                f"line {r}, {header[i]} of {row[measure]!r}",
+                f"count {row[i]!r} is under {threshold} or not a count",
+            )
+            for i in values
+            if _bad_count(row[i], threshold)
+        ]
+    return leaks
 
 
 CHECKERS = {".pdf": check_pdf, ".xlsx": check_xlsx, ".csv": check_csv}
+
+
+#: The release's own pages (not briefings): they have no disclosure log of their own.
+RELEASE_PAGES = {"index.html", "methods.html", "methods.pdf"}
 
 
 def check_file(path: Path, threshold: int, log: dict | None = None) -> list[Leak]:
@@ -231,7 +273,7 @@ def check_file(path: Path, threshold: int, log: dict | None = None) -> list[Leak
     The log is read from beside the file (``<topic>.disclosure.json``) unless given.
     """
     log = log or _log_for(path)
-    if log is None and path.name != "index.html" and path.suffix != ".csv":
+    if log is None and path.name not in RELEASE_PAGES and path.suffix != ".csv":
         return [Leak(path, "disclosure log", "missing: cannot tell what was protected")]
     if path.suffix == ".html":
         return check_html(path, threshold, log)

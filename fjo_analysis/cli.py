@@ -115,19 +115,20 @@ def _stats(args: argparse.Namespace) -> None:
 
 def _audit(args: argparse.Namespace) -> None:
     from fjo_analysis.disclosure import Rules
-    from fjo_analysis.disclosure.audit import audit_store, workbook_problems
+    from fjo_analysis.disclosure.audit import audit_store, csv_problems, workbook_problems
 
     config = settings.load()
     rules = Rules(config.suppress_below, config.round_to)
     findings, checked = audit_store(config.stats_dir, rules)
     for path in args.paths:
         findings += workbook_problems(path, config.stats_dir, rules)
+        findings += csv_problems(path, config.stats_dir)
     if findings:
         _refuse(findings, "the release")
     print(
         f"fjo audit: {checked['suppressed']:,} suppressed cells, {checked['ranges_solved']:,} "
         f"ranges solved, none narrower than {rules.threshold}; every published count is "
-        "a count of the statistics store"
+        "a count of the statistics store (workbooks and CSV files)"
     )
 
 
@@ -156,6 +157,13 @@ def _stamp(args: argparse.Namespace) -> None:
     if_listed = [config.root / m for m in args.if_listed]
     for message in stamp(config, manifests, if_listed):
         print(f"fjo: {message}", file=sys.stderr)
+
+
+def _release(args: argparse.Namespace) -> None:
+    from fjo_analysis.publish import write
+
+    for path in write(settings.load()):
+        print(f"wrote {path}")
 
 
 def _index(args: argparse.Namespace) -> None:
@@ -219,6 +227,10 @@ def parser() -> argparse.ArgumentParser:
         help="a manifest to check only if it lists its files",
     )
     stamp.set_defaults(func=_stamp)
+    release = commands.add_parser(
+        "release", help="write the methods page and the release's CSV downloads"
+    )
+    release.set_defaults(func=_release)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")

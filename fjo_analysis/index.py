@@ -18,6 +18,7 @@ from markupsafe import Markup
 from fjo_analysis import settings
 from fjo_analysis.build import area_params, areas, publish_text, topics
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.release import Release
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date
 
@@ -35,7 +36,7 @@ def _briefing(config: settings.Settings, slug: str, topic: str, area_name: str) 
     if not page.exists():
         return None
     text = page.read_text(encoding="utf-8")
-    pdf, xlsx = page.with_suffix(".pdf"), page.with_suffix(".xlsx")
+    pdf, xlsx, tidy = page.with_suffix(".pdf"), page.with_suffix(".xlsx"), page.with_suffix(".csv")
     return {
         "href": f"{slug}/{topic}.html",
         "area": area_name,
@@ -44,6 +45,7 @@ def _briefing(config: settings.Settings, slug: str, topic: str, area_name: str) 
         "pdf": f"{slug}/{topic}.pdf" if pdf.exists() else None,
         "pdf_size": _size(pdf) if pdf.exists() else "",
         "xlsx": f"{slug}/{topic}.xlsx" if xlsx.exists() else None,
+        "csv": f"{slug}/{topic}.csv" if tidy.exists() else None,
         "topic": topic,
     }
 
@@ -60,7 +62,39 @@ def _formats(b: dict) -> Markup:
             f'<a href="{b["xlsx"]}">Spreadsheet<span class="visually-hidden"> for '
             f"{html.escape(b['title'])}</span></a>"
         )
+    if b["csv"]:
+        links.append(
+            f'<a href="{b["csv"]}">CSV<span class="visually-hidden"> for '
+            f"{html.escape(b['title'])}</span></a>"
+        )
     return Markup(" · ".join(links))
+
+
+# ---------------------------------------------------------------- release information
+
+
+def release_context(config: settings.Settings) -> dict:
+    """The index's release information, downloads and what changed since the previous
+    release (from the published figures.csv)."""
+    from fjo_analysis import publish
+    from fjo_analysis.revisions import compare, read_figures
+
+    reports = config.reports_dir
+    figures = reports / publish.FIGURES
+    revisions = None
+    if config.previous_release and figures.exists():
+        revisions = compare(read_figures(figures), config.previous_release)
+    return {
+        "release": Release.of(config).items(),
+        "methods": publish.METHODS_HTML if (reports / publish.METHODS_HTML).exists() else None,
+        "methods_pdf": publish.METHODS_PDF if (reports / publish.METHODS_PDF).exists() else None,
+        "figures_csv": publish.FIGURES if figures.exists() else None,
+        "dictionary": publish.DICTIONARY if (reports / publish.DICTIONARY).exists() else None,
+        "revisions": revisions,
+        "revision_blocks": publish.revision_blocks(revisions),
+        "revisions_listed": [] if revisions is None else revisions.changes.head(publish.LISTED),
+        "revisions_csv": publish.REVISIONS if revisions is not None else None,
+    }
 
 
 def write_index(config: settings.Settings) -> Path:
@@ -105,6 +139,7 @@ def write_index(config: settings.Settings) -> Path:
         version=config.version(),
         built=build_date(config.built_at()),
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
+        **release_context(config),
     )
     path = config.reports_dir / "index.html"
     publish_text(path, page)

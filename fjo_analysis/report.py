@@ -340,12 +340,20 @@ class Briefing(Phrases):
             notes.append(self.rules.note)
         if any(v is None or v == disclosure.NOT_AVAILABLE for row in rows for v in row):
             notes.append(language.NOT_AVAILABLE_NOTE)
+        store_table = TABLES.get(published.attrs.get("table_name", "").partition(":")[0])
+        keys = ("area_code", *(store_table.keys if store_table else ("financial_year",)))
+        where = [k for k in keys if k in published.columns]
         return {
             "name": published.attrs.get("table_name", caption),
             "caption": self._safe_text(caption),
             "columns": cols,
             "rows": rows,
             "notes": notes,
+            # each row's area and keys, shown or not (the CSV download names every figure)
+            "keys": [
+                {k: _jsonable(v) for k, v in zip(where, row, strict=True)}
+                for row in published[where].itertuples(index=False)
+            ],
         }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import subprocess
 import typing
 from dataclasses import dataclass
@@ -51,6 +52,12 @@ class Settings:
     #: FJO_RUN_ID and FJO_BRIEFING_COUNT (set by make): progress lines count one make run.
     run_id: str | None = None
     briefing_count: int | None = None
+    # Release information (shown on every briefing, the index and the methods page).
+    release_date: dt.date | None = None  # None: the build date (see build_day)
+    next_update: dt.date | None = None  # None: not yet announced
+    statistics_status: str = "Research statistics, not official statistics"
+    contact: str | None = None  # None: no contact configured (a marked placeholder is shown)
+    previous_release: Path | None = None  # a previous release's figures.csv, to list revisions
 
     # Where everything is, below the project root.
     data_dir = property(lambda self: self.root / "data")
@@ -138,8 +145,79 @@ def _warm() -> bool:
     return text == "1"
 
 
+# ------------------------------------------------------------------ release information
+
+DEFAULT_STATISTICS_STATUS = Settings.statistics_status
+EMAIL_OR_WEB = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|https://\S+\.\S+")
+
+
+def _iso_date(name: str) -> dt.date | None:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _one_line(name: str, default: str | None, limit: int) -> str | None:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if "\n" in text or len(text) > limit:
+        raise SettingsError(
+            f"{name}={text[:40]!r}...: expected one line of at most {limit} characters"
+        )
+    return text
+
+
+def _previous_release(name: str) -> Path | None:
+    """A previous release's figures.csv, given as the file or its reports folder."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    path = Path(text)
+    path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    figures = path / "figures.csv" if path.is_dir() else path
+    if not figures.is_file():
+        raise SettingsError(f"{name}={text!r}: no figures.csv there ({figures})")
+    return figures
+
+
+def release_settings(build_day: dt.date) -> dict:
+    """The release-information fields of :class:`Settings`, checked (the release date is
+    the build's day unless FJO_RELEASE_DATE says otherwise)."""
+    release_date = _iso_date("FJO_RELEASE_DATE")
+    next_update = _iso_date("FJO_NEXT_UPDATE")
+    released = release_date or build_day()
+    if next_update is not None and next_update <= released:
+        raise SettingsError(
+            f"FJO_NEXT_UPDATE={next_update.isoformat()}: must be after the release date "
+            f"({released.isoformat()})"
+        )
+    contact = _one_line("FJO_CONTACT", None, 300)
+    if contact is not None and not EMAIL_OR_WEB.search(contact):
+        raise SettingsError(
+            f"FJO_CONTACT={contact!r}: expected an email address or an https:// web address"
+        )
+    return {
+        "release_date": release_date,
+        "next_update": next_update,
+        "statistics_status": _one_line("FJO_STATISTICS_STATUS", DEFAULT_STATISTICS_STATUS, 200),
+        "contact": contact,
+        "previous_release": _previous_release("FJO_PREVIOUS_RELEASE"),
+    }
+
+
 def load() -> Settings:
     """Settings from the environment, with the defaults above, checked at the boundary."""
+    epoch = _whole_number("SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more")
+    build_day = (
+        dt.datetime.fromtimestamp(epoch, dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
+    ).date()
     return Settings(
         root=Path(os.environ.get("FJO_ROOT", ".")).resolve(),
         extract=_extract(),
@@ -152,13 +230,12 @@ def load() -> Settings:
         round_to=_whole_number(
             "FJO_ROUND_TO", DEFAULT_ROUND_TO, 0, "0 (no rounding) or a positive base"
         ),
-        source_date_epoch=_whole_number(
-            "SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more"
-        ),
+        source_date_epoch=epoch,
         code_version=os.environ.get("FJO_CODE_VERSION", "").strip() or None,
         warm=_warm(),
         run_id=os.environ.get("FJO_RUN_ID", "").strip() or None,
         briefing_count=_whole_number("FJO_BRIEFING_COUNT", None, 1, "the number of briefings"),
+        **release_settings(build_day),
     )
 
 

@@ -156,11 +156,14 @@ def stamp(
     """Record the extract and settings in stamps; retire manifests whose files fail their
     check (so make rebuilds them). ``if_listed`` manifests are checked only when they list
     their files. Returns one message per thing that changed."""
+    from fjo_analysis import release
+
     folder = config.build_dir / STAMPS
     messages = [m for m in [synthetic_current(config)] if m]
     for name, identity in (
         ("extract", extract_identity(config)),
         ("settings", settings_identity(config)),
+        ("release", release.identity(config)),
     ):
         text = json.dumps(identity, indent=1, sort_keys=True) + "\n"
         if write_if_changed(folder / f"{name}.json", text):

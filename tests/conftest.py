@@ -93,9 +93,11 @@ def suite(project) -> settings.Settings:
     """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
     from fjo_analysis.build import build, topics
     from fjo_analysis.index import write_index
+    from fjo_analysis.publish import write as write_release
 
     for area in BUILT_AREAS:
         for topic in topics(project.root):
             build(area, topic, project)
+    write_release(project)
     write_index(project)
     return project

@@ -43,6 +43,7 @@ def _violations(browser, path):
     "page",
     [
         "index.html",
+        "methods.html",
         "london/infants.html",
         "wales/timeliness.html",
         "london/outcomes.html",

@@ -38,6 +38,10 @@ def test_eleven_areas_and_six_topics():
     assert len(codes) == 11
 
 
+RELEASE_FILES = ("methods.html", "methods.pdf", "figures.csv", "figures-dictionary.csv")
+STATISTICS = ["stats", "release", "audit", "index"]  # what follows a change of statistics
+
+
 def _make(root, *args, env=None):
     return make(root, *args, env=env)
 
@@ -77,8 +81,8 @@ def made(tmp_path):
         root / "reports" / a / f"{t}.{s}"
         for a in areas(root)
         for t in topics(root)
-        for s in ("html", "pdf", "xlsx")
-    ] + [root / "reports" / "index.html"]
+        for s in ("html", "pdf", "xlsx", "csv")
+    ] + [root / "reports" / n for n in (*RELEASE_FILES, "index.html")]
     for path in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
@@ -124,7 +128,12 @@ def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     (made / "data" / "processed" / "manifest.json").touch()
     result = _make(made, "-n", "reports")
     assert len(_planned(result)) == 66
-    assert _steps(result) == ["stats", "audit", "index"]  # the release audit, then the index
+    assert _steps(result) == [
+        "stats",
+        "release",
+        "audit",
+        "index",
+    ]  # the release audit, then the index
 
 
 # make 4.3 -n does not carry a grouped target's planned rebuild on to what depends on it
@@ -133,10 +142,18 @@ def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     "code,steps,briefings",
     [
         ("fjo_analysis/charts.py", [], 66),  # rendering code: briefings only
-        ("fjo_analysis/render/pdf.py", [], 66),
-        ("fjo_analysis/measures/infants.py", ["stats", "audit", "index"], 66),  # statistics
-        ("fjo_analysis/stats/rates.py", ["stats", "audit", "index"], 66),
-        ("fjo_analysis/data/validate.py", ["data prepare", "stats", "audit", "index"], 66),
+        ("fjo_analysis/render/pdf.py", ["release"], 66),  # the methods page's PDF too
+        (
+            "fjo_analysis/measures/infants.py",
+            ["stats", "release", "audit", "index"],
+            66,
+        ),  # statistics
+        ("fjo_analysis/stats/rates.py", ["stats", "release", "audit", "index"], 66),
+        (
+            "fjo_analysis/data/validate.py",
+            ["data prepare", "stats", "release", "audit", "index"],
+            66,
+        ),
         ("fjo_analysis/cli.py", [], 0),  # the rest of the package: nothing
         ("fjo_analysis/index.py", ["audit", "index"], 0),  # the index alone
     ],
@@ -169,8 +186,24 @@ def test_changing_a_disclosure_setting_rebuilds_statistics_and_briefings(made):
     assert _make(made, "-q", "reports", env={"FJO_SUPPRESS_BELOW": "10"}).returncode == 0
     for env in ({"FJO_SUPPRESS_BELOW": "11"}, {"FJO_ROUND_TO": "5"}):
         result = _make(made, "-n", "reports", env=env)
-        assert _steps(result) == ["stats", "audit", "index"], (env, result.stderr)
+        assert _steps(result) == ["stats", "release", "audit", "index"], (env, result.stderr)
         assert len(_planned(result)) == 66
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("FJO_NEXT_UPDATE", "2099-01-01"),
+        ("FJO_RELEASE_DATE", "2030-06-30"),
+        ("FJO_STATISTICS_STATUS", "Official statistics in development"),
+        ("FJO_CONTACT", "fj.stats@example.org"),
+    ],
+)
+def test_changing_release_information_rebuilds_what_shows_it_not_the_statistics(made, name, value):
+    assert _make(made, "-q", "reports").returncode == 0
+    result = _make(made, "-n", "reports", env={name: value})
+    assert _steps(result) == ["release", "audit", "index"], result.stderr
+    assert len(_planned(result)) == 66
 
 
 def test_a_failing_notebook_fails_only_its_own_briefing(tmp_path, project, small_extract_csv):

@@ -209,3 +209,35 @@ def workbook_problems(reports: Path, stats_dir: Path, rules: Rules) -> list[Find
                         )
         book.close()
     return findings
+
+
+def csv_problems(reports: Path, stats_dir: Path) -> list[Finding]:
+    """Counts in published tidy CSV files that are not the store's: every count must be a
+    figure of the store (by table, area, year, breakdown and measure) showing its value."""
+    import csv
+
+    from fjo_analysis.check import count_measures
+    from fjo_analysis.render.csv import COUNT_UNIT, read_store_tables, release_rows
+
+    store = release_rows(read_store_tables(stats_dir))
+    key = ["table", "area_code", "year", "breakdown", "measure"]
+    published = dict(zip(map(tuple, store[key].to_numpy()), store["value"], strict=True))
+    counts = count_measures()
+    findings = []
+    for path in sorted(p for p in reports.glob("**/*.csv") if not p.name.startswith(".")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows or not {*key, "unit", "value"} <= set(rows[0]):
+            continue
+        for line, row in enumerate(rows, start=2):
+            if row["unit"] != COUNT_UNIT and row["measure"] not in counts:
+                continue
+            value, expected = row["value"], published.get(tuple(row[k] for k in key))
+            if expected is None:
+                what = f"count {value} is not a figure of the statistics store"
+            elif value != expected:
+                what = f"count {value} differs from the statistics store's {expected}"
+            else:
+                continue
+            findings.append(Finding(f"{path} line {line} {row['measure']}", what))
+    return findings

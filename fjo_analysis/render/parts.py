@@ -9,8 +9,9 @@ import nbformat
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
-from fjo_analysis.settings import Settings
 from fjo_analysis.language import NOT_AVAILABLE_NOTE
+from fjo_analysis.release import Release
+from fjo_analysis.settings import Settings
 
 SYNTHETIC_BANNER = (
     "These figures come from made-up data that show how the briefing works. "
@@ -47,8 +48,10 @@ class BriefingDoc:
     @property
     def build_date(self) -> str:
         return build_date(self.built)
+
     #: What [x] means, said beside what [c] means on every page.
     not_available_note = NOT_AVAILABLE_NOTE
+    release: Release | None = None  # release information, set by the build
 
     @property
     def synthetic(self) -> bool:

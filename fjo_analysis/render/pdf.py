@@ -92,6 +92,14 @@ def source(
             parts.append(f"== {escape(part['heading'])}\n\n{markdown(part['markdown'])}\n")
         elif kind == "markdown":
             parts.append(markdown(part["markdown"]) + "\n")
+    if doc.release:
+        release = "\n".join(
+            f"/ {escape(term)}: {escape(text)}" for term, text in doc.release.items()
+        )
+        parts.append(
+            f"== Release information\n\n{release}\n/ Methods and quality: "
+            f'#link("../methods.pdf")[methods and quality information for this release]\n\n'
+        )
     about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.about())
     technical = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical())
     parts.append(

@@ -1,8 +1,12 @@
 """Spreadsheet: every table of the briefing in one accessible workbook (gptables).
 
 Follows the Government Statistical Service guidance on releasing statistics in
-spreadsheets: a cover sheet, a contents sheet, a notes sheet, one table per sheet with a
-title and source, ``[c]`` and ``[x]`` markers explained in the notes.
+spreadsheets: a cover sheet (with release information, a methods summary and a contact),
+a contents sheet, a notes sheet, one table per sheet with a title and source. Each table
+refers to its own notes (``[note n]``, numbered in order of first use across the workbook,
+each pointing at its text on the notes sheet). Numbers are numbers, formatted by what they
+are: counts ``#,##0``, one-decimal figures (rates, shares, weeks) ``0.0``, p-values
+``0.0000``, whole-number labels (years of follow-up) ``0``.
 """
 
 from __future__ import annotations
@@ -14,8 +18,35 @@ from pathlib import Path
 import gptables
 import pandas as pd
 
-from fjo_analysis.disclosure import Rules
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
+from fjo_analysis.methods import summary
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc
+
+#: Excel number format by column kind (a number in a text column is a label: 1, 3, 5 years).
+NUMBER_FORMATS = {
+    "count": "#,##0",
+    "rate": "0.0",
+    "pct": "0.0",
+    "weeks": "0.0",
+    "p": "0.0000",
+    "text": "0",
+}
+NOT_AVAILABLE_NOTE = (
+    "[x] marks a figure that is not available (for example, repeat applications need "
+    "three earlier years of data, or a comparison with itself)."
+)
+
+
+def _cell(value, kind):
+    if value is None:
+        return NOT_AVAILABLE
+    if kind == "count" and isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value)
+    if kind in ("rate", "pct", "weeks") and isinstance(value, int | float):
+        return round(float(value), 1)
+    if kind == "p" and isinstance(value, int | float):
+        return round(float(value), 4)
+    return value
 
 
 def _frame(t: dict) -> pd.DataFrame:
@@ -26,14 +57,19 @@ def _frame(t: dict) -> pd.DataFrame:
     return frame
 
 
-def _cell(value, kind):
-    if value is None:
-        return "[x]"
-    if kind in ("rate", "pct", "weeks") and isinstance(value, float):
-        return round(value, 1)
-    if kind == "p" and isinstance(value, float):
-        return round(value, 4)
-    return value
+def _number_formats(t: dict) -> list[dict]:
+    """gptables column formats: each numeric column by its kind (by position)."""
+    return [
+        {
+            "column": {
+                "columns": [i],
+                "format": {"num_format": NUMBER_FORMATS[c["kind"]]},
+                "include_names": False,
+            }
+        }
+        for i, c in enumerate(t["columns"])
+        if c["kind"] in NUMBER_FORMATS
+    ]
 
 
 def _table_name(index: int, caption: str) -> str:
@@ -41,44 +77,68 @@ def _table_name(index: int, caption: str) -> str:
     return f"table_{index}_" + "_".join(w.lower() for w in words)
 
 
+def table_notes(t: dict) -> list[str]:
+    """A table's own notes, and the [x] note where it shows [x] (the [c] note is among
+    its notes wherever it shows [c])."""
+    notes = list(t["notes"])
+    if any(v is None or v == NOT_AVAILABLE for row in t["rows"] for v in row):
+        notes.append(NOT_AVAILABLE_NOTE)
+    return notes
+
+
+class _Notes:
+    """Every distinct note text gets one reference; gptables numbers them by first use."""
+
+    def __init__(self):
+        self.refs: dict[str, str] = {}
+
+    def refer(self, text: str) -> str:
+        ref = self.refs.setdefault(text, f"note_{len(self.refs) + 1}")
+        return f"$${ref}$$"
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"Note reference": list(self.refs.values()), "Note text": list(self.refs)}
+        )
+
+
 def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
     """Write the workbook to ``path``."""
     source = f"Source: {doc.manifest['source_name']} (SHA-256 {doc.manifest['source_sha256']})"
     subtitles = [SYNTHETIC_BANNER] if doc.synthetic else []
+    notes = _Notes()
     sheets = {}
     for i, t in enumerate(doc.tables(), start=1):
-        notes_ref = " [note 1]" if t["notes"] else ""
+        refs = "".join(notes.refer(n) for n in table_notes(t))
         sheets[f"Table {i}"] = gptables.GPTable(
             table=_frame(t),
             table_name=_table_name(i, t["caption"]),
-            title=t["caption"] + notes_ref,
+            title=t["caption"] + refs,
             subtitles=subtitles,
             instructions="This worksheet contains one table. Some cells refer to notes, "
             "which can be found on the notes worksheet.",
             source=source,
             index_columns={2: 0},
+            additional_formatting=_number_formats(t),
         )
-    about = [f"{term}: {value}" for term, value in doc.provenance()]
+    release = doc.release.items() if doc.release else []
+    about = [f"{term}: {value}" for term, value in [*release[:3], *doc.provenance()]]
     cover = gptables.Cover(
         title=doc.title,
         intro=[*subtitles, doc.summary, "Key findings:", *doc.findings],
-        about=about + [f"Disclosure control: {rules.note}"],
-        contact=["Family justice data partnership: see the briefing's web page."],
-    )
-    notes = pd.DataFrame(
-        {
-            "Note number": ["note 1", "note 2"],
-            "Note text": [
-                rules.note,
-                "[x] marks a figure that is not available (for example, "
-                "repeat applications need three earlier years of data).",
-            ],
-        }
+        about=[
+            *about,
+            f"Disclosure control: {rules.note}",
+            "Methods summary:",
+            *summary(rules),
+            f"[c] and [x]: {MARK} and {NOT_AVAILABLE} are explained on the notes worksheet.",
+        ],
+        contact=[doc.release.contact_text] if doc.release else None,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # gptables' pandas deprecation warnings
         workbook = gptables.produce_workbook(
-            str(path), sheets=sheets, cover=cover, notes_table=notes
+            str(path), sheets=sheets, cover=cover, notes_table=notes.table()
         )
         workbook.set_properties(
             {

@@ -1,0 +1,187 @@
+"""``fjo release``: the release-wide outputs, from the statistics store and the settings.
+
+* ``reports/figures.csv``: every figure of the release, tidy, and
+  ``reports/figures-dictionary.csv``, what each column and measure means;
+* ``reports/revisions.csv``: what changed since the previous release (only when
+  FJO_PREVIOUS_RELEASE is set; otherwise an old one is removed);
+* ``reports/methods.html`` and ``reports/methods.pdf``: the methods and quality page.
+
+Each is checked for disclosive figures (as ``fjo check`` does) before any is published,
+and all are renamed into place together, the HTML last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import nbformat
+
+from fjo_analysis import methods, settings
+from fjo_analysis.build import area_params, areas, staged, topics, writing
+from fjo_analysis.check import check_csv, check_html, check_pdf
+from fjo_analysis.disclosure import Rules
+from fjo_analysis.errors import BriefingError
+from fjo_analysis.release import Release, long_date
+from fjo_analysis.render import csv as tidy
+from fjo_analysis.render import methods_page
+from fjo_analysis.render.parts import build_date
+from fjo_analysis.revisions import REVISED, SUPPRESSED, UNSUPPRESSED, Revisions, compare
+
+FIGURES, DICTIONARY, REVISIONS = "figures.csv", "figures-dictionary.csv", "revisions.csv"
+METHODS_HTML, METHODS_PDF = "methods.html", "methods.pdf"
+#: How many revised figures the pages list (revisions.csv has them all).
+LISTED = 20
+
+
+def revisions_of(config: settings.Settings, figures) -> Revisions | None:
+    return compare(figures, config.previous_release) if config.previous_release else None
+
+
+def revision_blocks(revisions: Revisions | None) -> list:
+    """What changed, as page blocks (for the methods page and the index)."""
+    if revisions is None:
+        return [("p", "No previous release was given for this build, so no revisions are listed.")]
+    counts = {c: revisions.count(c) for c in (REVISED, SUPPRESSED, UNSUPPRESSED)}
+    blocks = [
+        (
+            "p",
+            f"Compared with the previous release ({revisions.previous.name}): "
+            f"{counts[REVISED]:,} figures revised, {counts[SUPPRESSED]:,} newly suppressed, "
+            f"{counts[UNSUPPRESSED]:,} no longer suppressed. New years: "
+            + (", ".join(revisions.new_years) or "none")
+            + ". Every change is listed in revisions.csv.",
+        )
+    ]
+    if len(revisions.changes):
+        blocks.append(
+            (
+                "table",
+                {
+                    "id": "revisions-by-table",
+                    "caption": "Figures changed since the previous release, by table",
+                    "header": ["Table", "Change", "Figures"],
+                    "rows": [
+                        [r.table, r.change, f"{r.figures:,}"]
+                        for r in revisions.by_table().itertuples(index=False)
+                    ],
+                },
+            )
+        )
+    return blocks
+
+
+def revisions_section(revisions: Revisions | None) -> methods.Section:
+    policy = (
+        "Every release recomputes all years from the latest extract. Figures for recent "
+        "years change as open cases end and late records arrive; suppression may change "
+        "as counts change. Errors found after release are corrected at once, and the "
+        "correction is explained here. Figures revised since the previous release are "
+        "listed below and on the index page."
+    )
+    return methods.Section("revisions", "Revisions", [("p", policy), *revision_blocks(revisions)])
+
+
+def coverage(config: settings.Settings) -> dict:
+    root = config.root
+    return {
+        "areas": [area_params(slug, root).name for slug in areas(root)],
+        "topics": [
+            nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4)
+            .metadata.get("fjo", {})
+            .get("title", t)
+            for t in topics(root)
+        ],
+    }
+
+
+def technical(config: settings.Settings, processed: dict, stats: dict) -> list[tuple]:
+    rules = Rules(config.suppress_below, config.round_to)
+    return [
+        ("Data source", processed["source_name"]),
+        ("Data file SHA-256", processed["source_sha256"]),
+        ("Code version", config.version()),
+        (
+            "Disclosure settings",
+            f"threshold {rules.threshold}; rounding {rules.round_to or 'none'}",
+        ),
+        (
+            "Release date",
+            long_date(Release.of(config).release_date)
+            + ("" if config.release_date else " (the build date: FJO_RELEASE_DATE is not set)"),
+        ),
+        ("Built", build_date(config.built_at())),
+    ]
+
+
+def write(config: settings.Settings) -> list[Path]:
+    """Write the release-wide outputs; return their paths."""
+    processed = _manifest(config.processed_dir / "manifest.json")
+    stats = _manifest(config.stats_dir / "manifest.json")
+    tables = tidy.read_store_tables(config.stats_dir)
+    figures = tidy.release_rows(tables)
+    revisions = revisions_of(config, figures)
+    sections = methods.sections(
+        processed,
+        stats,
+        tables,
+        Release.of(config),
+        coverage(config),
+        [revisions_section(revisions)],
+        technical(config, processed, stats),
+    )
+    out = config.reports_dir
+    out.mkdir(parents=True, exist_ok=True)
+    moment = config.built_at()
+    synthetic, built = bool(processed.get("synthetic")), build_date(moment)
+    texts = {
+        out / FIGURES: tidy.to_text(figures),
+        out / DICTIONARY: tidy.to_text(tidy.dictionary(figures)),
+    }
+    if revisions is not None:
+        texts[out / REVISIONS] = tidy.to_text(revisions.changes)
+    texts[out / METHODS_HTML] = methods_page.html(sections, synthetic, built)
+    pdf = methods_page.pdf(sections, synthetic, built, int(moment.timestamp()))
+    temporary = {final: staged(final) for final in [*texts, out / METHODS_PDF]}
+    try:
+        for final, text in texts.items():
+            with writing(final):
+                temporary[final].write_text(text, encoding="utf-8")
+        with writing(out / METHODS_PDF):
+            temporary[out / METHODS_PDF].write_bytes(pdf)
+        leaks = _leaks(temporary, config.suppress_below)
+        if leaks:
+            raise BriefingError(
+                "the release's methods page and CSV files are refused, disclosure check "
+                "failed:\n" + "\n".join(str(leak) for leak in leaks)
+            )
+        for final in sorted(temporary, key=lambda p: p.name == METHODS_HTML):
+            with writing(final):
+                temporary[final].replace(final)
+        if revisions is None:
+            (out / REVISIONS).unlink(missing_ok=True)
+    finally:
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
+    return list(temporary)
+
+
+def _leaks(temporary: dict[Path, Path], threshold: int) -> list:
+    """Disclosive figures in the staged files, each named by the file it would publish."""
+    leaks = []
+    for final, tmp in temporary.items():
+        if final.suffix == ".csv":
+            found = check_csv(tmp, threshold)
+        elif final.suffix == ".pdf":
+            found = check_pdf(tmp, threshold)
+        else:
+            found = check_html(tmp, threshold, None)
+        leaks += [dataclasses.replace(leak, path=final) for leak in found]
+    return leaks
+
+
+def _manifest(path: Path) -> dict:
+    if not path.exists():
+        raise FileNotFoundError(f"no manifest at {path}: run `make stats` first")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,68 @@
+"""The methods and quality page as HTML and as a tagged PDF/UA-1 (Typst, as the briefings)."""
+
+from __future__ import annotations
+
+import jinja2
+import typst
+
+from fjo_analysis.methods import TITLE, Section
+from fjo_analysis.render.html import CSS, TEMPLATES
+from fjo_analysis.render.parts import SYNTHETIC_BANNER
+from fjo_analysis.render.pdf import ACCENT, PREAMBLE
+from fjo_analysis.render.typst_markup import escape, string
+
+
+def html(sections: list[Section], synthetic: bool, built: str) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    return env.get_template("methods.html.j2").render(
+        title=TITLE,
+        css=CSS,
+        sections=sections,
+        synthetic=synthetic,
+        banner=SYNTHETIC_BANNER,
+        built=built,
+    )
+
+
+def _block(b) -> str:
+    kind, body = b
+    if kind == "p":
+        return f"{escape(body)}\n\n"
+    if kind == "ul":
+        return "".join(f"- {escape(item)}\n" for item in body) + "\n"
+    if kind == "dl":
+        return "".join(f"/ {escape(term)}: {escape(text)}\n" for term, text in body) + "\n"
+    header = ", ".join(f"[*{escape(h)}*]" for h in body["header"])
+    cells = ", ".join(f"[{escape(str(v))}]" for row in body["rows"] for v in row)
+    columns = len(body["header"])
+    return (
+        f"#figure(kind: table, caption: [{escape(body['caption'])}],\n"
+        f"  table(columns: {columns}, align: left,\n"
+        f"    table.header({header}),\n    {cells}))\n\n"
+    )
+
+
+def typst_source(sections: list[Section], synthetic: bool, built: str) -> str:
+    banner = "Illustrative synthetic data: not real statistics" if synthetic else ""
+    header = f'[#set text(size: 8.5pt, weight: "bold"); {escape(banner)}]' if banner else "none"
+    footer = escape(f"{TITLE} · built {built}")
+    parts = [PREAMBLE.format(title=string(TITLE), header=header, footer=footer, accent=ACCENT)]
+    if synthetic:
+        parts.append(
+            f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
+            f"[*Illustrative synthetic data.* {escape(SYNTHETIC_BANNER)}]\n"
+        )
+    parts.append(f"= {escape(TITLE)}\n\n")
+    for s in sections:
+        parts.append(f"== {escape(s.heading)}\n\n")
+        parts.extend(_block(b) for b in s.blocks)
+    return "".join(parts)
+
+
+def pdf(sections: list[Section], synthetic: bool, built: str, timestamp: int) -> bytes:
+    """The page as a tagged PDF/UA-1 document, dated ``timestamp`` (the build's)."""
+    return typst.compile(
+        typst_source(sections, synthetic, built).encode("utf-8"),
+        pdf_standards=["ua-1"],
+        timestamp=timestamp,
+    )
