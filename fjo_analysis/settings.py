@@ -192,7 +192,7 @@ def release_settings(build_day: dt.date) -> dict:
     the build's day unless FJO_RELEASE_DATE says otherwise)."""
     release_date = _iso_date("FJO_RELEASE_DATE")
     next_update = _iso_date("FJO_NEXT_UPDATE")
-    released = release_date or build_day()
+    released = release_date or build_day
     if next_update is not None and next_update <= released:
         raise SettingsError(
             f"FJO_NEXT_UPDATE={next_update.isoformat()}: must be after the release date "

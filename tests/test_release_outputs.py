@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from fjo_analysis import settings
-from fjo_analysis.build import stamp, topics
+from fjo_analysis.build import topics
 from fjo_analysis.check import check_file
 from fjo_analysis.data.prepare import financial_year_label, prepare
 from fjo_analysis.data.synth import synthesise, write
@@ -30,6 +30,7 @@ from fjo_analysis.publish import write as write_release
 from fjo_analysis.release import PLACEHOLDER_CONTACT
 from fjo_analysis.render import parts
 from fjo_analysis.revisions import compare
+from fjo_analysis.stamps import stamp
 from tests.conftest import BUILT_AREAS, EPOCH, SMALL
 
 RELEASE_VARS = (
