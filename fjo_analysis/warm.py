@@ -128,6 +128,7 @@ def _child(conn: socket.socket) -> int:
     try:
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
         request = json.loads(message)
+        conn.sendall(b'{"started": true}\n')  # the client now waits for this child's answer
         os.dup2(fds[0], 1)
         os.dup2(fds[1], 2)
         os.chdir(request["cwd"])
@@ -206,14 +207,19 @@ def build_briefing(area: str, topic: str, config: settings.Settings) -> int:
         fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])
         sys.stdout.flush()
         sys.stderr.flush()
-        socket.send_fds(conn, [json.dumps(request).encode()], fds)
-        reply = conn.makefile("rb").readline()
-        conn.close()
-        answer = json.loads(reply) if reply else {"exit": 1}
-        if not answer.get("stale"):
-            return int(answer["exit"])
-        time.sleep(0.2)  # the stale server is exiting: start a fresh one
-    raise BriefingError("the warm builder kept reporting stale code")
+        with conn, conn.makefile("rb") as replies:
+            try:
+                socket.send_fds(conn, [json.dumps(request).encode()], fds)
+                first = json.loads(replies.readline() or b"{}")
+            except (OSError, ValueError):
+                first = {}  # a server closing (idle or stale) as we connected: start afresh
+            if first.get("started"):
+                reply = replies.readline()
+                if not reply:
+                    raise BriefingError("the warm builder's child stopped without an answer")
+                return int(json.loads(reply)["exit"])
+        time.sleep(0.2)  # the server was exiting (stale code, or idle): start a fresh one
+    raise BriefingError("the warm builder could not take the request (see build/warm.log)")
 
 
 if __name__ == "__main__":

@@ -515,3 +515,19 @@ def test_a_synthetic_briefing_refuses_a_chart_that_does_not_say_so(project):
     unlabelled = charts.Chart("<svg/>", "Care orders rose from 40% to 42% of final orders.")
     with pytest.raises(ValueError, match="synthetic data but does not say so"):
         b.figure(unlabelled, caption="Orders", data=orders, columns=["year"])
+
+
+def test_comparison_cells_read_whole_under_their_heading(pages, suite):
+    """Under "Compared with England (95% level)" a cell says "not significantly different",
+    never the sentence fragment "not significantly different from", in HTML and workbook."""
+    import openpyxl
+
+    cells = [td.get_text(" ", strip=True) for soup in pages.values() for td in soup("td")]
+    assert "not significantly different" in cells
+    assert not [c for c in cells if c.endswith(" from")]
+    for area, topic in briefings(suite):
+        path = suite.reports_dir / area / f"{topic}.xlsx"
+        book = openpyxl.load_workbook(path, read_only=True)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                assert not [v for v in row if isinstance(v, str) and v.endswith(" from")], path

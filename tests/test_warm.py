@@ -9,7 +9,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from fjo_analysis import warm
+from fjo_analysis.errors import BriefingError
 
 
 def _serving(monkeypatch, tmp_path: Path, idle: float) -> tuple[threading.Thread, Path]:
@@ -39,3 +42,50 @@ def test_a_server_whose_code_changed_answers_stale_and_exits(monkeypatch, tmp_pa
         assert json.loads(conn.makefile("rb").readline()) == {"stale": True}
     server.join(10)
     assert not server.is_alive() and not path.exists()
+
+
+def _fake_server(path: Path, answers: list[list[bytes]]) -> threading.Thread:
+    """A server that, for its n-th connection, reads the request and sends answers[n]
+    (an empty list: close at once, as a server exiting when idle or stale does)."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen()
+
+    def serve():
+        with listener:
+            for lines in answers:
+                conn, _ = listener.accept()
+                with conn:
+                    if lines:
+                        socket.recv_fds(conn, 1 << 20, 2)
+                        for line in lines:
+                            conn.sendall(line)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def _config(tmp_path: Path):
+    from fjo_analysis.settings import Settings
+
+    return Settings(root=tmp_path, extract=None)
+
+
+def test_a_request_to_a_closing_server_is_retried(monkeypatch, tmp_path):
+    """A connection the server closes before its child starts (idle exit or stale code, as
+    the client connected) is not a failed briefing: the client asks again."""
+    path = tmp_path / "warm.sock"
+    monkeypatch.setattr(warm, "socket_path", lambda config: path)
+    thread = _fake_server(path, [[], [b'{"started": true}\n', b'{"exit": 0}\n']])
+    assert warm.build_briefing("london", "infants", _config(tmp_path)) == 0
+    thread.join(10)
+
+
+def test_a_child_that_dies_mid_build_is_an_error_not_a_retry(monkeypatch, tmp_path):
+    path = tmp_path / "warm.sock"
+    monkeypatch.setattr(warm, "socket_path", lambda config: path)
+    thread = _fake_server(path, [[b'{"started": true}\n']])
+    with pytest.raises(BriefingError, match="child stopped without an answer"):
+        warm.build_briefing("london", "infants", _config(tmp_path))
+    thread.join(10)

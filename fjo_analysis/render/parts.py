@@ -12,6 +12,7 @@ from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.language import NOT_AVAILABLE_NOTE
 from fjo_analysis.release import Release
 from fjo_analysis.settings import Settings
+from fjo_analysis.stats.rates import NOT_SIGNIFICANT
 
 SYNTHETIC_BANNER = (
     "These figures come from made-up data that show how the briefing works. "
@@ -158,9 +159,12 @@ def read(nb: nbformat.NotebookNode, area: str, topic: str, config: Settings) -> 
 
 
 def format_cell(value, kind: str) -> str:
-    """A published value as text: counts with separators, rates and shares to 1 dp."""
+    """A published value as text: counts with separators, rates and shares to 1 dp; a
+    comparison as it reads under its "Compared with ..." heading."""
     if value is None:
         return NOT_AVAILABLE
+    if value == NOT_SIGNIFICANT:
+        return "not significantly different"
     if value in (MARK, NOT_AVAILABLE) or kind == "text":
         return str(value)
     if kind == "count":

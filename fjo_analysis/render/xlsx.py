@@ -20,7 +20,7 @@ import pandas as pd
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.methods import summary
-from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc
+from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
 #: Excel number format by column kind (a number in a text column is a label: 1, 3, 5 years).
 NUMBER_FORMATS = {
@@ -40,6 +40,8 @@ NOT_AVAILABLE_NOTE = (
 def _cell(value, kind):
     if value is None:
         return NOT_AVAILABLE
+    if kind == "text":
+        return format_cell(value, kind)
     if kind == "count" and isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
     if kind in ("rate", "pct", "weeks") and isinstance(value, int | float):
