@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
@@ -208,7 +209,8 @@ def test_workbook_counts_are_the_store_counts(suite):
 def test_each_table_refers_to_its_own_notes(suite):
     tables_with_notes = 0
     for a, t in briefings(suite):
-        doc = parts.read(suite.build_dir / "executed" / a / f"{t}.ipynb")
+        executed = nbformat.read(suite.build_dir / "executed" / a / f"{t}.ipynb", as_version=4)
+        doc = parts.read(executed, a, t, suite)
         book = load_workbook(suite.reports_dir / a / f"{t}.xlsx")
         notes_ws = book["Notes"]
         rows = [[c.value for c in r] for r in notes_ws.iter_rows()]

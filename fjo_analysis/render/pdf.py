@@ -92,6 +92,9 @@ def source(
             parts.append(f"== {escape(part['heading'])}\n\n{markdown(part['markdown'])}\n")
         elif kind == "markdown":
             parts.append(markdown(part["markdown"]) + "\n")
+    # The closing sections are kept together on one page, so the last page is never a
+    # stranded line or two of technical details.
+    parts.append("#block(breakable: false)[\n")
     if doc.release:
         release = "\n".join(
             f"/ {escape(term)}: {escape(text)}" for term, text in doc.release.items()
@@ -108,7 +111,7 @@ def source(
         f"{escape(doc.not_available_note)}\n\n"
         f"=== Technical details\n\nFor anyone checking or reproducing this briefing: the "
         f"fingerprint identifies the exact data file used, and the settings are those the "
-        f"briefing was built with.\n\n{technical}\n"
+        f"briefing was built with.\n\n{technical}\n]\n"
     )
     return "".join(parts), inputs
 
