@@ -76,7 +76,7 @@ RENDER_CODE := $(call files_under,fjo_analysis/report.py fjo_analysis/charts.py 
 	fjo_analysis/warm.py fjo_analysis/engine.py fjo_analysis/check.py)
 
 AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
-TOPICS := $(sort $(basename $(notdir $(wildcard notebooks/*.ipynb))))
+TOPICS := $(filter-out profile,$(sort $(basename $(notdir $(wildcard notebooks/*.ipynb)))))
 BRIEFINGS := $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(a)/$(t)))
 HTML := $(BRIEFINGS:%=reports/%.html)
 export FJO_BRIEFING_COUNT := $(words $(BRIEFINGS))
@@ -124,6 +124,26 @@ reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx &: notebooks
 	@$(FJO) build --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
+
+# Local profiles (issue 13): one per 2024 local authority, reports/profiles/<code>.*. Their
+# parameters are generated from the reference geography (`fjo profiles params` rewrites a
+# build/profiles/params/<code>.json only when it changes), so changing one authority's
+# parameters rebuilds only its profile, and changing notebooks/profile.ipynb only profiles.
+PROFILE_CODES := $(if $(wildcard $(FJO)),$(shell $(FJO) profiles list))
+PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)
+PROFILE_HTML := $(PROFILE_CODES:%=reports/profiles/%.html)
+.PHONY: profiles
+profiles: $(PROFILE_HTML) ## build every local profile (HTML, PDF, XLSX)
+build/profiles/params.stamp: fjo_analysis/geography.py fjo_analysis/profiles.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
+	$(FJO) profiles params
+	@touch $@
+$(PROFILE_PARAMS): build/profiles/params.stamp ;
+define PROFILE_RULE
+reports/profiles/$(1).html reports/profiles/$(1).pdf reports/profiles/$(1).xlsx &: notebooks/profile.ipynb build/profiles/params/$(1).json $(STATS) $(SETTINGS_STAMP) $(RENDER_CODE) fjo_analysis/profile_text.py | $(STAMP)
+	@$(FJO) build --area profiles --topic $(1)
+endef
+$(foreach c,$(PROFILE_CODES),$(eval $(call PROFILE_RULE,$(c))))
+reports/index.html: $(PROFILE_HTML)
 
 # The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:
 # then no index is written.

@@ -150,6 +150,16 @@ def _stamp(args: argparse.Namespace) -> None:
         print(f"fjo: {message}", file=sys.stderr)
 
 
+def _profiles(args: argparse.Namespace) -> None:
+    from fjo_analysis import profiles
+
+    if args.action == "list":
+        print("\n".join(profiles.profile_codes()))
+    else:
+        written = profiles.write_params(settings.load())
+        print(f"fjo profiles: {written} profile parameter file(s) changed", file=sys.stderr)
+
+
 def _index(args: argparse.Namespace) -> None:
     from fjo_analysis.index import write_index
 
@@ -201,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
         help="a manifest to check only if it lists its files",
     )
     stamp.set_defaults(func=_stamp)
+    profiles = commands.add_parser("profiles", help="list local profiles, write their params")
+    profiles.add_argument("action", choices=["list", "params"])
+    profiles.set_defaults(func=_profiles)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")
