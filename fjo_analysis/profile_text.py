@@ -16,6 +16,7 @@ from fjo_analysis import charts
 from fjo_analysis import language as say
 from fjo_analysis.disclosure import MARK
 from fjo_analysis.geography import area
+from fjo_analysis.profile_charts import Funnel, funnel
 
 
 def _called(code: str) -> str:
@@ -40,6 +41,10 @@ class Section:
     chart_caption: str = ""
     neighbours: pd.DataFrame | None = None
     neighbour_columns: list[str] | None = None
+    funnel: Funnel | None = None
+    funnel_caption: str = ""
+    position: pd.DataFrame | None = None
+    position_columns: dict[str, str | None] | None = None
 
 
 @dataclass
@@ -113,7 +118,7 @@ def _rate_section(
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
     )
-    return Section(
+    section = Section(
         heading,
         text,
         rows,
@@ -125,6 +130,44 @@ def _rate_section(
         neighbours,
         ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
     )
+    _add_funnel(b, section, table, latest, noun, per)
+    return section
+
+
+def _add_funnel(b, section: Section, table: str, latest, noun: str, per: str) -> None:
+    """The funnel plot of every authority of the country for the latest period (none
+    where the country's rate or the over-dispersion is not published)."""
+    tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
+    if not isinstance(tau2, float) or not isinstance(reference, float):
+        return
+    everyone = b.neighbours(table, int(latest.financial_year), "rate", whole_country=True)
+    denominator = "live_births" if table == "newborns" else "population"
+    country = b.comparator.name
+    section.funnel = funnel(
+        everyone,
+        denominator,
+        reference,
+        tau2,
+        b.area.name,
+        f"{noun} per 10,000 {per} a year, {latest.year}",
+        country,
+        f"{per.capitalize()}, summed over the period's years (thousands)",
+    )
+    section.funnel_caption = (
+        f"{section.heading}: {b.area.name} against every authority of {country}, "
+        f"{latest.year} (funnel plot)"
+    )
+    mine = everyone[everyone["area"] == b.area.name].copy()
+    mine.attrs = everyone.attrs
+    mine["position"] = section.funnel.where
+    section.position = mine
+    section.position_columns = {
+        "area": None,
+        "rate": None,
+        "comparator_rate": f"{country}: rate per 10,000, same years",
+        "position": "Position against the funnel limits",
+        "comparison": f"Compared with {country} (95% level)",
+    }
 
 
 def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str:

@@ -251,11 +251,18 @@ class Briefing:
         frame["year"] = [self.period_label(y) for y in frame["financial_year"]]
         return frame
 
-    def neighbours(self, table: str, last_year: int, rank_by: str) -> pd.DataFrame:
-        """Every authority of this local area's region (or Wales) for one pooled period,
-        ordered by the published ``rank_by`` value; suppressed rows last, by name."""
-        parent = self.area.parent
-        codes = [c for c, a in local_areas().items() if a.parent == parent and a.level == "la"]
+    def neighbours(
+        self, table: str, last_year: int, rank_by: str, whole_country: bool = False
+    ) -> pd.DataFrame:
+        """Every authority of this local area's region (or Wales; its whole country when
+        ``whole_country``) for one pooled period, ordered by the published ``rank_by``
+        value; suppressed rows last, by name."""
+        parent = self.area.country if whole_country else self.area.parent
+        codes = [
+            c
+            for c, a in local_areas().items()
+            if a.level == "la" and (a.country if whole_country else a.parent) == parent
+        ]
         frame = self.store.table(table)
         frame = frame[
             (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)

@@ -156,7 +156,8 @@ def compute_local(
     periods: dict[int, list[int]],
     data_from: int,
 ) -> dict[str, list[pd.DataFrame]]:
-    """The local tables (:data:`LOCAL_TABLES`) of every local area with cases, pooled over
+    """The local tables (:data:`LOCAL_TABLES`) of every authority (and every combined unit
+    with cases), pooled over
     ``periods``: counts are sums of the single years' counts (children and mothers are
     counted once a year, as in the yearly tables), so a region's single years add up to
     its areas' periods; durations are estimated from the period's cases together. A unit
@@ -169,7 +170,7 @@ def compute_local(
     }
     present = set().union(*groups.values())
     tables: dict[str, list[pd.DataFrame]] = {}
-    for code in sorted(c for c in local_areas() if c in present):
+    for code in sorted(c for c, a in local_areas().items() if a.level == "la" or c in present):
         rows = {name: groups[name].get(code, frames[name].iloc[:0]) for name in frames}
         in_force = set(years_in_force(code, years))
         own = [end for end, ys in periods.items() if in_force.intersection(ys)]
