@@ -216,3 +216,21 @@ def test_a_mostly_suppressed_profile_says_why(profiles, project):
     captions = [c.get_text() for c in html.find_all("caption")]
     assert not any("Isles of Scilly, three-year periods" in c for c in captions)
     assert np.sum([MARK in c for c in captions]) == 0
+
+
+def test_the_index_finds_an_authority_without_javascript(profiles, project):
+    from fjo_analysis.index import write_index
+
+    page = BeautifulSoup(write_index(project).read_text(), "html.parser")
+    listed = page.find("ul", id="profile-list").find_all("li")
+    names = [li.find("a").get_text() for li in listed]
+    assert names == sorted(names) and {"Birmingham", "Isles of Scilly"} <= set(names)
+    birmingham = next(li for li in listed if li.find("a").get_text() == "Birmingham")
+    assert birmingham.find("a")["href"] == "profiles/E08000025.html"
+    assert (project.reports_dir / birmingham.find("a")["href"]).exists()
+    assert page.find(id=f"az-{names[0][0]}") is not None  # A-Z jump targets exist
+    regions = [s.get_text() for s in page.find_all("summary")]
+    assert any(r.startswith("West Midlands") for r in regions)
+    # the search box is added by a small inline script: nothing is fetched
+    assert page.find(id="area-search") is None
+    assert all(not s.get("src") for s in page.find_all("script"))
