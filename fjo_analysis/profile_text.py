@@ -8,6 +8,7 @@ suppressed says why instead of showing tables of [c].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,6 +42,7 @@ class Section:
     chart_caption: str = ""
     neighbours: pd.DataFrame | None = None
     neighbour_columns: list[str] | None = None
+    draw: Callable[[], None] | None = None  # adds the charts (only to a profile shown)
     funnel: Funnel | None = None
     funnel_caption: str = ""
     position: pd.DataFrame | None = None
@@ -108,8 +110,29 @@ def _rate_section(
         "comparison": f"Compared with {country} (95% level)",
         **(extra or {}),
     }
-    chart = charts.bars(
-        neighbours,
+    section = Section(
+        heading,
+        text,
+        rows,
+        f"{heading}: {b.area.name}, three-year periods",
+        columns,
+        [count],
+        chart_caption=f"{heading}: authorities of {region}, {latest.year}",
+        neighbours=neighbours,
+        neighbour_columns=["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
+    )
+    section.draw = lambda: _add_charts(b, section, table, latest, noun, per)
+    return section
+
+
+def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) -> None:
+    """The bars of the region's authorities, and the funnel plot of every authority of the
+    country for the latest period (none where the country's rate or the over-dispersion
+    is not published)."""
+    country = b.comparator.name
+    region = _called(b.area.parent)
+    section.chart = charts.bars(
+        section.neighbours,
         "area",
         "rate",
         f"Per 10,000 {per} a year",
@@ -118,31 +141,11 @@ def _rate_section(
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
     )
-    section = Section(
-        heading,
-        text,
-        rows,
-        f"{heading}: {b.area.name}, three-year periods",
-        columns,
-        [count],
-        chart,
-        f"{heading}: authorities of {region}, {latest.year}",
-        neighbours,
-        ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
-    )
-    _add_funnel(b, section, table, latest, noun, per)
-    return section
-
-
-def _add_funnel(b, section: Section, table: str, latest, noun: str, per: str) -> None:
-    """The funnel plot of every authority of the country for the latest period (none
-    where the country's rate or the over-dispersion is not published)."""
     tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
     if not isinstance(tau2, float) or not isinstance(reference, float):
         return
     everyone = b.neighbours(table, int(latest.financial_year), "rate", whole_country=True)
     denominator = "live_births" if table == "newborns" else "population"
-    country = b.comparator.name
     section.funnel = funnel(
         everyone,
         denominator,
@@ -283,7 +286,11 @@ def sections(b) -> Sections:
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
     share = sum(v == MARK for v in latest_counts) / len(latest_counts)
     out.append(_outcomes(b))
-    return Sections(out, share >= MOSTLY)
+    found = Sections(out, share >= MOSTLY)
+    for section in found.shown:
+        if section.draw is not None:
+            section.draw()
+    return found
 
 
 def _outcomes(b) -> Section:

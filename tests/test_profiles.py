@@ -234,3 +234,22 @@ def test_the_index_finds_an_authority_without_javascript(profiles, project):
     # the search box is added by a small inline script: nothing is fetched
     assert page.find(id="area-search") is None
     assert all(not s.get("src") for s in page.find_all("script"))
+
+
+@pytest.mark.browser
+def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, project):
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, _violations
+
+    from fjo_analysis.index import write_index
+
+    pages = [profiles / "E08000025.html", profiles / "E06000053.html", write_index(project)]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for page in pages:
+                violations, external = _violations(browser, page)
+                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+                assert found == [] and external == [], page
+        finally:
+            browser.close()
