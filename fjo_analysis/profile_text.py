@@ -43,6 +43,7 @@ class Section:
     neighbours: pd.DataFrame | None = None
     neighbour_columns: list[str] | None = None
     draw: Callable[[], None] | None = None  # adds the charts (only to a profile shown)
+    regional: bool = False  # the region's figures, shown even when the area's are not
     funnel: Funnel | None = None
     funnel_caption: str = ""
     position: pd.DataFrame | None = None
@@ -56,7 +57,8 @@ class Sections:
 
     @property
     def shown(self) -> list[Section]:
-        return [] if self.mostly_suppressed else self.all
+        """Every section, or only the regional ones where the area's are mostly [c]."""
+        return [s for s in self.all if s.regional or not self.mostly_suppressed]
 
 
 def _latest(table: pd.DataFrame):
@@ -307,6 +309,7 @@ def _outcomes(b) -> Section:
         f"Final orders for children, {region.name}, {orders['year'].iloc[0]}",
         {"final_order": None, "children": None, "share_pct": None},
         ["children"],
+        regional=True,
     )
 
 
@@ -325,8 +328,8 @@ def _first_sentence(text: str) -> str:
 
 
 def findings(b, found: Sections) -> list[str]:
-    """One finding per shown section: its first sentence."""
-    return [_first_sentence(s.text) for s in found.shown]
+    """One finding per section of the area's own figures: its first sentence."""
+    return [_first_sentence(s.text) for s in found.shown if not s.regional]
 
 
 def why_suppressed(b) -> str:

@@ -215,6 +215,7 @@ def test_a_mostly_suppressed_profile_says_why(profiles, project):
     # no tables of [c]: no table of the authority's periods at all
     captions = [c.get_text() for c in html.find_all("caption")]
     assert not any("Isles of Scilly, three-year periods" in c for c in captions)
+    assert any("Final orders for children, South West" in c for c in captions)  # regional
     assert np.sum([MARK in c for c in captions]) == 0
 
 
