@@ -16,7 +16,7 @@ import pandas as pd
 from fjo_analysis import charts
 from fjo_analysis import language as say
 from fjo_analysis.disclosure import MARK
-from fjo_analysis.geography import area
+from fjo_analysis.geography import area, local_areas, units
 from fjo_analysis.profile_charts import Funnel, funnel
 
 
@@ -313,8 +313,23 @@ def _outcomes(b) -> Section:
     )
 
 
+def split_note(b) -> str:
+    """Where the authority was created by a split within the data's years: its earlier
+    cases are in a combined unit (published in the regional tables, in the store)."""
+    published = set(b.store.table("care_children")["area_code"])
+    notes = []
+    for unit in units()[units()["combined"]].itertuples(index=False):
+        if b.area.code in unit.members.split(";") and unit.la_code in published:
+            notes.append(
+                f"Cases from before {b.area.name} was created are counted under the combined "
+                f"unit {local_areas()[unit.la_code].name}, in the regional tables."
+            )
+    return " ".join(notes)
+
+
 def summary(b, found: Sections, notes: str) -> str:
     """The profile's one-paragraph summary."""
+    notes = f"{split_note(b)} {notes}".strip()
     if found.mostly_suppressed:
         return (
             f"{b.area.name} has so few family court cases that most of its figures cannot "
@@ -329,6 +344,11 @@ def _first_sentence(text: str) -> str:
 
 def findings(b, found: Sections) -> list[str]:
     """One finding per section of the area's own figures: its first sentence."""
+    if found.mostly_suppressed:
+        return [
+            f"Most of {b.area.name}'s figures are suppressed because its counts are small "
+            "(see below); its cases are part of the regional and national figures."
+        ]
     return [_first_sentence(s.text) for s in found.shown if not s.regional]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fjo_analysis import settings
 from fjo_analysis.errors import BriefingError
-from fjo_analysis.geography import local_areas, units
+from fjo_analysis.geography import local_areas
 
 #: The area slug of profiles (their topic is the authority's code).
 PROFILES = "profiles"
@@ -31,17 +31,9 @@ def params_path(code: str, config: settings.Settings) -> Path:
 
 
 def params_of(code: str) -> dict:
-    """A profile's parameters, from the reference geography: code, name, notes on code
-    history (a combined unit holding the authority's cases from before a split)."""
-    the_area = local_areas()[code]
-    notes = []
-    for unit in units()[units()["combined"]].itertuples(index=False):
-        if code in unit.members.split(";"):
-            notes.append(
-                f"Cases from before {the_area.name} was created are counted under the "
-                f"combined unit {unit.la_name}, in the regional tables."
-            )
-    return {"code": code, "name": the_area.name, "notes": " ".join(notes)}
+    """A profile's parameters, from the reference geography (code history is told by the
+    profile itself, from the store: :func:`fjo_analysis.profile_text.split_note`)."""
+    return {"code": code, "name": local_areas()[code].name, "notes": ""}
 
 
 def write_params(config: settings.Settings) -> int:
