@@ -254,3 +254,29 @@ def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, projec
                 assert found == [] and external == [], page
         finally:
             browser.close()
+
+
+def test_local_comparisons_are_against_the_country_over_the_same_years(project, periods):
+    """An authority's comparator rate is its country's rate over the period's years, from
+    the country's published yearly counts; the verdict is [c] wherever a count is."""
+    table = pd.DataFrame(
+        json.loads((project.stats_dir / "tables" / "care_children.json").read_text())
+    )
+    checked = 0
+    for row in table[table["area_code"].isin(list(local_areas()))].itertuples():
+        the_area = local_areas()[row.area_code]
+        country = "E92000001" if the_area.country == "England" else "W92000004"
+        assert row.comparator_code == country
+        years = table[
+            (table["area_code"] == country)
+            & table["financial_year"].isin(periods[row.financial_year])
+        ]
+        if (years["children"] == MARK).any():
+            assert row.comparator_rate == MARK
+            continue
+        expected = 10_000 * years["children"].sum() / years["population"].sum()
+        assert row.comparator_rate == pytest.approx(expected, rel=1e-12)
+        if row.children == MARK:
+            assert row.comparison == MARK and row.funnel_tau2 == MARK
+        checked += 1
+    assert checked > 100
