@@ -129,7 +129,8 @@ $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)
 # parameters are generated from the reference geography (`fjo profiles params` rewrites a
 # build/profiles/params/<code>.json only when it changes), so changing one authority's
 # parameters rebuilds only its profile, and changing notebooks/profile.ipynb only profiles.
-PROFILE_CODES := $(if $(wildcard $(FJO)),$(shell $(FJO) profiles list))
+# (A project without notebooks/profile.ipynb, e.g. a test's mini project, has none.)
+PROFILE_CODES := $(if $(wildcard notebooks/profile.ipynb),$(if $(wildcard $(FJO)),$(shell $(FJO) profiles list)))
 PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)
 PROFILE_HTML := $(PROFILE_CODES:%=reports/profiles/%.html)
 .PHONY: profiles
