@@ -84,7 +84,7 @@ STATS_CODE := $(call files_under,fjo_analysis/measures fjo_analysis/stats fjo_an
 BRIEFING_CODE := $(shell $(PYTHON) fjo_analysis/imports.py briefing)
 
 AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
-TOPICS := $(sort $(basename $(notdir $(wildcard notebooks/*.ipynb))))
+TOPICS := $(filter-out profile,$(sort $(basename $(notdir $(wildcard notebooks/*.ipynb)))))
 BRIEFINGS := $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(a)/$(t)))
 HTML := $(BRIEFINGS:%=reports/%.html)
 export FJO_BRIEFING_COUNT := $(words $(BRIEFINGS))
@@ -144,6 +144,27 @@ RELEASE_CODE := $(call files_under,fjo_analysis/publish.py fjo_analysis/methods.
 $(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) \
 		$(wildcard notebooks/*.ipynb params/*.yaml) | $(STAMP)
 	$(FJO) release
+
+# Local profiles (issue 13): one per 2024 local authority, reports/profiles/<code>.*. Their
+# parameters are generated from the reference geography (`fjo profiles params` rewrites a
+# build/profiles/params/<code>.json only when it changes), so changing one authority's
+# parameters rebuilds only its profile, and changing notebooks/profile.ipynb only profiles.
+# (A project without notebooks/profile.ipynb, e.g. a test's mini project, has none.)
+PROFILE_CODES := $(if $(wildcard notebooks/profile.ipynb),$(if $(wildcard $(FJO)),$(shell $(FJO) profiles list)))
+PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)
+PROFILE_HTML := $(PROFILE_CODES:%=reports/profiles/%.html)
+.PHONY: profiles
+profiles: $(PROFILE_HTML) ## build every local profile (HTML, PDF, XLSX, CSV)
+build/profiles/params.stamp: fjo_analysis/geography.py fjo_analysis/profiles.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
+	$(FJO) profiles params
+	@touch $@
+$(PROFILE_PARAMS): build/profiles/params.stamp ;
+define PROFILE_RULE
+reports/profiles/$(1).html reports/profiles/$(1).pdf reports/profiles/$(1).xlsx reports/profiles/$(1).csv &: notebooks/profile.ipynb build/profiles/params/$(1).json $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) | $(STAMP)
+	@$(FJO) build --area profiles --topic $(1)
+endef
+$(foreach c,$(PROFILE_CODES),$(eval $(call PROFILE_RULE,$(c))))
+reports/index.html: $(PROFILE_HTML)
 
 # The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:
 # then no index is written.

@@ -66,8 +66,10 @@ def area_params(slug: str, root: Path) -> AreaParams:
 
 
 def topics(root: Path) -> list[str]:
-    """The topics: one notebook each in notebooks/."""
-    return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
+    """The topics: one notebook each in notebooks/ (the local profile's is not a topic)."""
+    from fjo_analysis.profiles import NOTEBOOK
+
+    return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb") if p.stem != NOTEBOOK)
 
 
 def areas(root: Path) -> list[str]:
@@ -87,8 +89,14 @@ def execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    params = area_params(area_slug, config.root)
-    notebook = config.root / "notebooks" / f"{topic}.ipynb"
+    from fjo_analysis import profiles
+
+    if area_slug == profiles.PROFILES:  # a local profile: its topic is the authority's code
+        params = profiles.profile_params(topic, config)
+        notebook = config.root / "notebooks" / f"{profiles.NOTEBOOK}.ipynb"
+    else:
+        params = area_params(area_slug, config.root)
+        notebook = config.root / "notebooks" / f"{topic}.ipynb"
     if not notebook.exists():
         raise BriefingError(f"no such topic {topic!r}: expected {notebook}")
     executed = config.build_dir / "executed" / area_slug / f"{topic}.ipynb"

@@ -166,6 +166,16 @@ def _release(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def _profiles(args: argparse.Namespace) -> None:
+    from fjo_analysis import profiles
+
+    if args.action == "list":
+        print("\n".join(profiles.profile_codes()))
+    else:
+        written = profiles.write_params(settings.load())
+        print(f"fjo profiles: {written} profile parameter file(s) changed", file=sys.stderr)
+
+
 def _index(args: argparse.Namespace) -> None:
     from fjo_analysis.index import write_index
 
@@ -231,6 +241,9 @@ def parser() -> argparse.ArgumentParser:
         "release", help="write the methods page and the release's CSV downloads"
     )
     release.set_defaults(func=_release)
+    profiles = commands.add_parser("profiles", help="list local profiles, write their params")
+    profiles.add_argument("action", choices=["list", "params"])
+    profiles.set_defaults(func=_profiles)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")

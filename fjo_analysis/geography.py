@@ -58,14 +58,16 @@ UNKNOWN = "unknown"
 class Area:
     """An area a briefing or table can be about.
 
-    ``level`` is "country" or "region" (briefing areas); "la" and "dfj" are reserved for
-    local authorities and court areas.
+    ``level`` is "country" or "region" (briefing areas), "la" (a 2024 local authority) or
+    "combined" (a combined unit of split authorities); ``parent`` is the region (Wales for
+    a Welsh authority) a local area is part of.
     """
 
     code: str
     name: str
     level: str
     country: str
+    parent: str = ""
 
 
 def read_reference(name: str, **kwargs) -> pd.DataFrame:
@@ -278,18 +280,56 @@ def briefing_areas() -> dict[str, Area]:
     return areas
 
 
+@cache
+def local_areas() -> dict[str, Area]:
+    """The 2024 authorities (level "la") and the combined units of split authorities
+    (level "combined"), by code, each with its region (Wales for Welsh authorities)."""
+    return {
+        row.la_code: Area(
+            row.la_code,
+            row.la_name,
+            "combined" if row.combined else "la",
+            row.country,
+            row.region_code,
+        )
+        for row in units().itertuples(index=False)
+    }
+
+
 def area(code: str) -> Area:
-    """The briefing area with this GSS code, or a ValueError naming the known codes."""
-    try:
-        return briefing_areas()[code]
-    except KeyError:
+    """The area (briefing area or local area) with this GSS code, or a ValueError."""
+    found = briefing_areas().get(code) or local_areas().get(code)
+    if found is None:
         known = ", ".join(sorted(briefing_areas()))
-        raise ValueError(f"unknown area code {code!r}; expected one of {known}") from None
+        raise ValueError(
+            f"unknown area code {code!r}; expected one of {known} or a 2024 local authority"
+        ) from None
+    return found
+
+
+def years_in_force(code: str, years: list[int]) -> list[int]:
+    """The financial years in which a local area's cases are reported under it: an
+    authority created by a split only from its first April, a combined unit only before
+    its members' split; every year for any other area (retired codes map to it)."""
+    the_area = area(code)
+    if the_area.level in ("country", "region"):
+        return list(years)
+    by_code = units().set_index("la_code")
+    if the_area.level == "combined":
+        split = pd.to_datetime(by_code.loc[by_code.loc[code, "members"].split(";"), "code_from"])
+        return [y for y in years if pd.Timestamp(y, 4, 1) < split.min()]
+    split_members = set(";".join(by_code.loc[by_code["combined"], "members"]).split(";"))
+    if code not in split_members:
+        return list(years)
+    start = pd.Timestamp(by_code.loc[code, "code_from"])
+    return [y for y in years if pd.Timestamp(y, 4, 1) >= start]
 
 
 def la_codes_in(code: str) -> list[str]:
-    """The 2024 local-authority codes that make up a briefing area."""
+    """The 2024 local-authority codes that make up an area."""
     the_area = area(code)
+    if the_area.level in ("la", "combined"):
+        return units().set_index("la_code").loc[code, "members"].split(";")
     las = local_authorities()
     column = "country" if the_area.level == "country" else "region_code"
     value = the_area.name if the_area.level == "country" else the_area.code

@@ -97,6 +97,36 @@ def release_context(config: settings.Settings) -> dict:
     }
 
 
+# -- local profiles: the area finder (issue 13) ------------------------------------------
+
+
+def _profiles(config: settings.Settings) -> list[dict]:
+    """Every published local profile, A-Z: name (and Welsh name), code, region, href."""
+    from fjo_analysis.geography import local_authorities
+    from fjo_analysis.profiles import PROFILES
+
+    las = local_authorities()
+    out = []
+    for la in las.sort_values("la_name").itertuples(index=False):
+        page = config.reports_dir / PROFILES / f"{la.la_code}.html"
+        if page.exists():
+            welsh = la.la_name_welsh if isinstance(la.la_name_welsh, str) else ""
+            out.append(
+                {
+                    "code": la.la_code,
+                    "name": la.la_name,
+                    "welsh": welsh if welsh != la.la_name else "",
+                    "region": la.region_name,
+                    "letter": la.la_name[0].upper(),
+                    "href": f"{PROFILES}/{la.la_code}.html",
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+
+
 def write_index(config: settings.Settings) -> Path:
     """Write reports/index.html atomically and return its path."""
     root = config.root
@@ -140,6 +170,7 @@ def write_index(config: settings.Settings) -> Path:
         built=build_date(config.built_at()),
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
         **release_context(config),
+        profiles=_profiles(config),
     )
     path = config.reports_dir / "index.html"
     publish_text(path, page)

@@ -9,6 +9,7 @@ them to the build's disclosure rules (:class:`Phrases`).
 from __future__ import annotations
 
 import math
+import re
 import numbers
 
 from fjo_analysis.data.prepare import financial_year_label
@@ -20,14 +21,20 @@ NOT_AVAILABLE_NOTE = (
     "[x]: not available, for example a year before the data allow the figure, or a "
     "comparison that does not apply."
 )
-#: Areas whose names read without "the" in a sentence (a region's name otherwise takes it).
-NO_ARTICLE = {"England", "Wales", "England and Wales", "London", "Yorkshire and The Humber"}
+#: Names that read with "the" in a sentence: the English regions named by a compass point,
+#: and places named "Isle(s) of", "City of" or "Vale of" (the Isle of Wight, the City of
+#: London, the Vale of Glamorgan). Every other area reads bare: England, London, Yorkshire
+#: and The Humber, Kent, Cardiff.
+TAKES_ARTICLE = re.compile(
+    r"(North|South|East|West)( East| West| Midlands)?$|East of England$"
+    r"|(Isle|Isles|City|Vale) of "
+)
 
 
 def place(name: str) -> str:
     """An area's name as it reads in a sentence: 'the North East', 'London', 'Yorkshire
-    and The Humber' (never 'the Yorkshire and The Humber'), 'England'."""
-    return name if name in NO_ARTICLE or name.startswith("the ") else f"the {name}"
+    and The Humber' (never 'the Yorkshire and The Humber'), 'Kent', 'the Isle of Wight'."""
+    return f"the {name}" if TAKES_ARTICLE.match(name) else name
 
 
 def _is_number(value) -> bool:

@@ -20,7 +20,7 @@ from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
-from fjo_analysis.geography import ENGLAND, area
+from fjo_analysis.geography import ENGLAND, area, briefing_areas, local_areas
 from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
@@ -145,7 +145,9 @@ class Briefing(Phrases):
         for England itself), ordered by the published ``rank_by`` value; rows whose value
         is suppressed come last, in a fixed order that says nothing about them."""
         frame = self.store.table(table)
-        frame = frame[frame["financial_year"] == year].copy()
+        frame = frame[
+            (frame["financial_year"] == year) & frame["area_code"].isin(briefing_areas())
+        ].copy()
         frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
         if "comparison" in frame:
             is_england = frame["area_code"] == ENGLAND
@@ -235,6 +237,43 @@ class Briefing(Phrases):
     def name(self) -> str:
         """The area's name as it reads in a sentence ('the North East', 'England')."""
         return language.place(self.area.name)
+
+    # -- local profiles: pooled periods of local areas ------------------------------------
+
+    def period_label(self, last_year: int) -> str:
+        """A local pooled period as text: '2022-23 to 2024-25'."""
+        years = self.store.manifest["local_periods"][str(int(last_year))]
+        return f"{financial_year_label(years[0])} to {financial_year_label(years[-1])}"
+
+    def local_figures(self, table: str, area_code: str | None = None) -> pd.DataFrame:
+        """A local area's pooled periods of a store table; ``year`` names each period."""
+        frame = self.figures(table, area_code)
+        frame["year"] = [self.period_label(y) for y in frame["financial_year"]]
+        return frame
+
+    def neighbours(
+        self, table: str, last_year: int, rank_by: str, whole_country: bool = False
+    ) -> pd.DataFrame:
+        """Every authority of this local area's region (or Wales; its whole country when
+        ``whole_country``) for one pooled period, ordered by the published ``rank_by``
+        value; suppressed rows last, by name."""
+        parent = self.area.country if whole_country else self.area.parent
+        codes = [
+            c
+            for c, a in local_areas().items()
+            if a.level == "la" and (a.country if whole_country else a.parent) == parent
+        ]
+        frame = self.store.table(table)
+        frame = frame[
+            (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)
+        ].copy()
+        frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
+        known = frame[rank_by].map(lambda v: isinstance(v, int | float))
+        ranked = frame[known].sort_values(rank_by, ascending=False, kind="stable")
+        frame = pd.concat([ranked, frame[~known].sort_values("area")], ignore_index=True)
+        frame = self._published(frame, table, f"{parent}-{last_year}", keys=["area"])
+        frame["year"] = self.period_label(last_year)
+        return frame
 
     def _record(self, part: dict, data: dict) -> None:
         publish_display_data(data, metadata={"fjo": part})

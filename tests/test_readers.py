@@ -231,6 +231,12 @@ def test_area_names_take_the_right_article():
     assert language.place("North East") == "the North East"
     assert language.place("East of England") == "the East of England"
     assert language.place("Wales") == "Wales" and language.place("London") == "London"
+    # local authorities read bare unless named as an isle, a city or a vale
+    assert language.place("Kent") == "Kent" and language.place("Cardiff") == "Cardiff"
+    assert language.place("North Yorkshire") == "North Yorkshire"
+    assert language.place("Isles of Scilly") == "the Isles of Scilly"
+    assert language.place("City of London") == "the City of London"
+    assert language.place("Vale of Glamorgan") == "the Vale of Glamorgan"
 
 
 def _visible_text(soup) -> str:

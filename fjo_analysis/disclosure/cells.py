@@ -5,7 +5,11 @@ column; published counts and hidden ones (never shown, but implied: ``infants -
 newborns``). A *relation* says ``sum(coef * cell) == constant`` (or ``<=``) and holds for
 the true counts. The relations a reader could use:
 
-* hierarchy: England = the sum of its nine regions, for every count of every table;
+* hierarchy: England = the sum of its nine regions, for every published count of every
+  table (a hidden count's follows from its total's and part's); and
+  for each local table, the sum of a region's (or Wales's) local areas over a pooled
+  period = the sum of the region's single years in it (local areas are published only
+  for non-overlapping periods, so no two periods difference into a year);
 * within a row: a hidden count = its total minus its part (``older_infants``);
 * breakdowns: age bands (and final orders, with "no final order yet") add up to the
   year's children; applicants to the year's private-law cases;
@@ -30,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from fjo_analysis.figures.tables import TABLES, row_keys
-from fjo_analysis.geography import ENGLAND, briefing_areas
+from fjo_analysis.geography import ENGLAND, briefing_areas, local_areas
 from fjo_analysis.measures.outcomes import STILL_OPEN
 
 
@@ -150,19 +154,55 @@ def _sums_by(cells: pd.DataFrame, group: list[str]) -> pd.Series:
     return cells.groupby(group, sort=False)["id"].agg(list)
 
 
-def relations_of(cells: pd.DataFrame, largest_case: int = 1) -> Relations:
+def _local_hierarchy(b: _Builder, cells: pd.DataFrame, periods: dict[int, list[int]]) -> None:
+    """For each local table, key and column: the sum of a parent's (a region's, or
+    Wales's) local areas over a period = the sum of the parent's single years in it."""
+    parents = {code: a.parent for code, a in local_areas().items()}
+    local = cells[cells["area_code"].isin(parents)]
+    local = local.assign(parent=local["area_code"].map(parents))
+    parts = _sums_by(local, ["table", "parent", "financial_year", "breakdown", "column"])
+    where = parts.index.to_frame(index=False)
+    totals = []
+    for year_of_period in zip(*[periods[int(end)] for end in where["financial_year"]], strict=True):
+        year = pd.Series(year_of_period, dtype=str)
+        key = year.where(where["breakdown"] == "", year + "|" + where["breakdown"])
+        totals.append(
+            b.ids(
+                where.assign(area_code=where["parent"], key=key.to_numpy())[
+                    ["table", "area_code", "key", "column"]
+                ]
+            )
+        )
+    totals = np.column_stack(totals) if totals else np.empty((0, 0), dtype=np.int64)
+    for members, years in zip(parts, totals, strict=True):
+        if (years < 0).any():  # a year not available: no published total to match
+            continue
+        b.rows.append(
+            (np.r_[members, years], np.r_[np.ones(len(members)), -np.ones(len(years))], False)
+        )
+
+
+def relations_of(
+    cells: pd.DataFrame, largest_case: int = 1, periods: dict[int, list[int]] | None = None
+) -> Relations:
     """The relations between the cells (see the module docstring); ``largest_case`` is the
-    most children in one case (a reader may assume a bound like it)."""
+    most children in one case (a reader may assume a bound like it); ``periods`` (last
+    year -> years) are the pooled periods of local areas' cells."""
     b = _Builder(cells)
     cells = cells.assign(id=np.arange(len(cells)))
     regions = {
         c for c, a in briefing_areas().items() if a.level == "region" and a.country == "England"
     }
-    # hierarchy: England = sum of its regions, for every table, key and column
-    parts = _sums_by(cells[cells["area_code"].isin(regions)], ["table", "key", "column"])
-    totals = cells[cells["area_code"] == ENGLAND].set_index(["table", "key", "column"])["id"]
+    # hierarchy: England = sum of its regions, for every table, key and published column
+    # (a hidden column's hierarchy follows from its total's and part's: declaring it too
+    # would only join every area's hidden cells into one large problem)
+    counted = cells[~cells["hidden"]]
+    parts = _sums_by(counted[counted["area_code"].isin(regions)], ["table", "key", "column"])
+    totals = counted[counted["area_code"] == ENGLAND].set_index(["table", "key", "column"])["id"]
     common = parts.index.intersection(totals.index)
     b.add_sums(totals.loc[common].to_numpy(), parts.loc[common])
+    if periods:
+        _local_hierarchy(b, counted, periods)
     # within a row: hidden = total - part
     for name, spec in TABLES.items():
         for hidden, (total, part) in spec.hidden.items():
@@ -212,6 +252,8 @@ def relations_of(cells: pd.DataFrame, largest_case: int = 1) -> Relations:
                 ids += part.tolist()
                 coefs += [sign] * len(part)
             part = group[(group["table"] == concluded[0]) & (group["column"] == concluded[1])]
+            if part.empty:  # local areas: concluded cases are not published
+                continue
             ids += part["id"].tolist()
             coefs += [-1.0] * len(part)
             if ids:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.tables import TABLES, Table
-from fjo_analysis.geography import ENGLAND, WALES, area, la_codes_in
+from fjo_analysis.geography import (
+    ENGLAND,
+    WALES,
+    area,
+    la_codes_in,
+    local_areas,
+    years_in_force,
+)
 from fjo_analysis.measures import (
     care_proceedings,
     infants,
@@ -26,6 +34,19 @@ from fjo_analysis.stats.rates import dispersion_from_clusters
 
 #: Years pooled for the notice of first hearings (single years are small in most areas).
 NOTICE_YEARS = 5
+#: Years pooled for local areas: non-overlapping periods ending with the last year, so no
+#: two published periods can be differenced into a single year.
+LOCAL_POOL_YEARS = 3
+#: The tables published for local areas (pooled); the others are regional and national
+#: (final orders by type would be mostly under 10 in an authority even over three years).
+LOCAL_TABLES = (
+    "care_children",
+    "newborns",
+    "durations",
+    "mothers",
+    "s8_children",
+    "repeat_applications",
+)
 
 
 def area_codes() -> list[str]:
@@ -34,6 +55,18 @@ def area_codes() -> list[str]:
 
     regions = [c for c, a in briefing_areas().items() if a.level == "region"]
     return [ENGLAND, *sorted(regions), WALES]
+
+
+def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
+    """The pooled periods of local areas, by their last year: non-overlapping runs of
+    :data:`LOCAL_POOL_YEARS` years ending with ``last_year`` (an incomplete run at the
+    start is left out)."""
+    periods = {}
+    end = last_year
+    while end - LOCAL_POOL_YEARS + 1 >= first_year:
+        periods[end] = list(range(end - LOCAL_POOL_YEARS + 1, end + 1))
+        end -= LOCAL_POOL_YEARS
+    return dict(sorted(periods.items()))
 
 
 def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -46,6 +79,27 @@ def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 def areas_of(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
     for code in area_codes():
         yield code, rows_in(frame, code)
+
+
+def pooled(
+    frame: pd.DataFrame, periods: dict[int, list[int]], counts: list[str], by: tuple = ()
+) -> pd.DataFrame:
+    """Counts summed over each period (``financial_year`` becomes the period's last year;
+    a count with any year not available is not available), for each value of the keys
+    ``by``; a denominator (``population``, ``live_births``) summed over the years it has,
+    estimated if any of them is."""
+    end_of = {y: end for end, years in periods.items() for y in years}
+    frame = frame[frame["financial_year"].isin(end_of)]
+    frame = frame.assign(financial_year=frame["financial_year"].map(end_of))
+    grouped = frame.groupby(["financial_year", *by], sort=False)
+    out = grouped[counts].sum().astype("Int64")
+    missing = frame[counts].isna().groupby([frame["financial_year"], *[frame[k] for k in by]])
+    out = out.mask(missing.any().astype(bool).to_numpy())
+    for denominator in ("population", "live_births"):
+        if denominator in frame:
+            out[denominator] = grouped[denominator].sum(min_count=1)
+            out["denominator_estimated"] = grouped["denominator_estimated"].any()
+    return out.reset_index()
 
 
 def population(code: str, years: list[int], band: str | None = None) -> pd.DataFrame:
@@ -81,6 +135,105 @@ def _by_year(frame: pd.DataFrame, column: str, years: list[int]) -> pd.DataFrame
             "denominator_estimated": grouped["estimated"].fillna(True).astype(bool).to_numpy(),
         }
     )
+
+
+_AS_POPULATION = {"live_births": "population"}
+
+
+def _in_force(code: str, years: list[int], denominator: pd.DataFrame) -> pd.DataFrame:
+    """A local area's yearly denominator, empty (NaN) in years its cases are reported under
+    another unit (before or after a split), so a pooled rate covers only its own years."""
+    kept = pd.Series(years).isin(years_in_force(code, years)).to_numpy()
+    return denominator.assign(population=denominator["population"].where(kept))
+
+
+def compute_local(
+    care: pd.DataFrame,
+    private: pd.DataFrame,
+    mothers: pd.DataFrame,
+    repeats: pd.DataFrame,
+    years: list[int],
+    periods: dict[int, list[int]],
+    data_from: int,
+) -> dict[str, list[pd.DataFrame]]:
+    """The local tables (:data:`LOCAL_TABLES`) of every authority (and every combined unit
+    with cases), pooled over
+    ``periods``: counts are sums of the single years' counts (children and mothers are
+    counted once a year, as in the yearly tables), so a region's single years add up to
+    its areas' periods; durations are estimated from the period's cases together. A unit
+    has only the periods in which it existed (others would be structural zeros)."""
+    end_of = {y: end for end, ys in periods.items() for y in ys}
+    frames = {"care": care, "private": private, "mothers": mothers, "repeats": repeats}
+    groups = {
+        name: dict(tuple(frame.groupby("la_unit_code", observed=True, sort=False)))
+        for name, frame in frames.items()
+    }
+    present = set().union(*groups.values())
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for code in sorted(c for c, a in local_areas().items() if a.level == "la" or c in present):
+        rows = {name: groups[name].get(code, frames[name].iloc[:0]) for name in frames}
+        in_force = set(years_in_force(code, years))
+        own = [end for end, ys in periods.items() if in_force.intersection(ys)]
+        people = _in_force(code, years, population(code, years))
+        born = _in_force(code, years, births(code, years).rename(columns=_AS_POPULATION))
+        care_pooled = rows["care"][rows["care"]["financial_year"].isin(end_of)]
+        care_pooled = care_pooled.assign(
+            financial_year=care_pooled["financial_year"].map(end_of).astype(int)
+        )
+        for name, frame in (
+            (
+                "care_children",
+                pooled(
+                    pd.concat(
+                        [care_proceedings.children_by_year(rows["care"], years), people], axis=1
+                    ),
+                    periods,
+                    ["children"],
+                ),
+            ),
+            (
+                "newborns",
+                pooled(
+                    pd.concat([infants.by_year(rows["care"], years), born], axis=1),
+                    periods,
+                    ["newborns", "infants"],
+                ).rename(columns={"population": "live_births"}),
+            ),
+            (
+                "durations",
+                # open cases are published for regions and countries only: in a local
+                # area they are mostly under 10 (none at all in older periods)
+                timeliness.by_year(care_pooled, list(periods)).assign(open_cases=np.nan),
+            ),
+            (
+                "mothers",
+                pooled(
+                    recurrence.mothers_by_year(rows["mothers"], years, data_from),
+                    periods,
+                    ["mothers", "with_earlier_proceedings"],
+                ),
+            ),
+            (
+                "s8_children",
+                pooled(
+                    pd.concat(
+                        [private_law.s8_children_by_year(rows["private"], years), people], axis=1
+                    ),
+                    periods,
+                    ["children"],
+                ),
+            ),
+            (
+                "repeat_applications",
+                pooled(
+                    private_law.repeats_by_year(rows["repeats"], years, data_from),
+                    periods,
+                    ["cases", "repeat_cases"],
+                ),
+            ),
+        ):
+            _with_area(tables, name, code, frame[frame["financial_year"].isin(own)])
+    return tables
 
 
 def _with_area(tables: dict[str, list[pd.DataFrame]], name: str, code: str, t: pd.DataFrame):
@@ -137,6 +290,11 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(
             tables, "repeat_applications", code, private_law.repeats_by_year(rows, years, data_from)
         )
+    local = compute_local(
+        care, private, mothers, repeats, years, local_periods(first_year, last_year), data_from
+    )
+    for name, parts in local.items():
+        tables[name].extend(parts)
     largest = care.groupby("case_id", observed=True).size().max() if len(care) else 1
     out = {
         "dispersion": sibling_dispersion(care, private, years),

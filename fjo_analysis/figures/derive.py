@@ -15,7 +15,7 @@ import pandas as pd
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers
 from fjo_analysis.figures.tables import TABLES, Table
-from fjo_analysis.geography import ENGLAND, WALES, area
+from fjo_analysis.geography import ENGLAND, WALES, area, local_areas
 from fjo_analysis.stats.funnel import compare_with_reference, funnel_overdispersion
 from fjo_analysis.stats.rates import compare_rates, rate_per_10k, wilson_ci
 from fjo_analysis.stats.trends import annual_trend
@@ -27,12 +27,20 @@ CHILD_COUNTS = {"children", "newborns", "infants"}
 
 def comparator_of(code: str) -> str:
     """The area each area is compared with: England for a region, the other country for a
-    country."""
+    country, its own country for a local area."""
     if code == ENGLAND:
         return WALES
-    if code == WALES or area(code).level == "region":
+    the_area = area(code)
+    if code == WALES or the_area.level == "region":
         return ENGLAND
+    if the_area.level in ("la", "combined"):
+        return ENGLAND if the_area.country == "England" else WALES
     raise ValueError(f"no comparison area for {code}")
+
+
+def is_local(codes: pd.Series) -> np.ndarray:
+    """Which area codes are local areas (authorities and combined units)."""
+    return codes.isin(list(local_areas())).to_numpy()
 
 
 def _suppressed(column: pd.Series) -> np.ndarray:
@@ -122,7 +130,12 @@ def derive_table(
     return out
 
 
-def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> pd.DataFrame:
+def add_comparison(
+    out: pd.DataFrame,
+    spec: Table,
+    dispersion: pd.DataFrame,
+    periods: dict[int, list[int]] | None = None,
+) -> pd.DataFrame:
     """Each area's rate against its comparison area's, year by year, from published counts
     (suppressed where either count is):
 
@@ -132,7 +145,10 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
       counts);
     * England and Wales, two observed rates: the exact conditional test of the rate ratio,
       with both counts scaled by the sibling dispersion, so the verdict is the same
-      whichever country's briefing reads it.
+      whichever country's briefing reads it;
+    * a local area against its country over the same pooled period (``periods``): funnel
+      limits around the country's rate over the period's years, widened for the
+      over-dispersion between the country's local areas (``funnel_tau2``).
     """
     rate = spec.rates[spec.comparison]
     count, denominator = rate.count, rate.denominator
@@ -145,7 +161,8 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
     hidden = _suppressed(out[count]) | _suppressed(other[count])
     phi = dispersion_for(out, dispersion, spec.name)
     verdicts = np.full(len(out), np.nan, dtype=object)
-    regional = (comparator == ENGLAND).to_numpy() & (out["area_code"] != WALES).to_numpy()
+    local = is_local(out["area_code"])
+    regional = (comparator == ENGLAND).to_numpy() & (out["area_code"] != WALES).to_numpy() & ~local
     for year in out["financial_year"].unique():
         rows = regional & (out["financial_year"] == year).to_numpy() & ~np.isnan(c1) & ~hidden
         if not rows.any():
@@ -155,19 +172,57 @@ def add_comparison(out: pd.DataFrame, spec: Table, dispersion: pd.DataFrame) -> 
         verdicts[rows] = compare_with_reference(c1[rows], expected, tau2=spread.tau2)[
             "comparison"
         ].to_numpy()
-    countries = ~regional & ~hidden & ~np.isnan(c1) & ~np.isnan(c2)
+    countries = ~regional & ~local & ~hidden & ~np.isnan(c1) & ~np.isnan(c2)
     if countries.any():
         test = compare_rates(
             c1[countries], p1[countries], c2[countries], p2[countries], dispersion=phi[countries]
         )
         verdicts[countries] = test["comparison"].to_numpy()
+    other_rate = numbers(other[spec.comparison]).copy()
+    other_hidden = _suppressed(other[spec.comparison]).copy()
+    tau2 = np.full(len(out), np.nan)
+    if local.any() and periods:
+        pooled_rate, pooled_hidden = _pooled_rates(out, spec, periods)
+        keys = list(zip(comparator[local], out["financial_year"][local].astype(int), strict=True))
+        other_rate[local] = [pooled_rate.get(k, np.nan) for k in keys]
+        other_hidden[local] = [pooled_hidden.get(k, True) for k in keys]
+        hidden[local] = _suppressed(out[count])[local] | other_hidden[local]
+        for (_, _), rows in pd.Series(np.flatnonzero(local)).groupby(
+            [comparator[local].to_numpy(), out["financial_year"][local].to_numpy()]
+        ):
+            rows = rows.to_numpy()
+            rows = rows[~hidden[rows] & ~np.isnan(c1[rows]) & (p1[rows] > 0)]
+            if len(rows) == 0:
+                continue
+            expected = other_rate[rows] / 10_000 * p1[rows]
+            spread = funnel_overdispersion(c1[rows], expected)
+            verdicts[rows] = compare_with_reference(c1[rows], expected, tau2=spread.tau2)[
+                "comparison"
+            ].to_numpy()
+            tau2[rows] = spread.tau2
     out = out.copy()
     out["comparator_code"] = comparator.to_numpy()
-    out["comparator_rate"] = _mark(
-        numbers(other[spec.comparison]), _suppressed(other[spec.comparison])
-    )
+    out["comparator_rate"] = _mark(other_rate, other_hidden)
     out["comparison"] = _mark(verdicts, hidden)
+    if local.any():
+        out["funnel_tau2"] = _mark(tau2, hidden)
     return out
+
+
+def _pooled_rates(out: pd.DataFrame, spec: Table, periods: dict[int, list[int]]):
+    """Each country's rate per 10,000 over each pooled period, from its published yearly
+    counts and denominators: {(country, last year): rate}, and whether it is suppressed."""
+    rate = spec.rates[spec.comparison]
+    rates, hidden = {}, {}
+    for code in (ENGLAND, WALES):
+        rows = out[out["area_code"] == code].set_index("financial_year")
+        for end, years in periods.items():
+            part = rows.reindex(years)
+            hidden[(code, end)] = bool(_suppressed(part[rate.count]).any())
+            total = numbers(part[rate.count]).sum()
+            people = part[rate.denominator].to_numpy(dtype=float).sum()
+            rates[(code, end)] = 10_000 * total / people if people > 0 else np.nan
+    return rates, hidden
 
 
 def trends(
@@ -182,7 +237,9 @@ def trends(
             continue
         rate = next(r for r in spec.rates.values() if r.count == spec.trend)
         table = published[name]
-        window = table[table["financial_year"] > last_year - TREND_YEARS]
+        window = table[
+            (table["financial_year"] > last_year - TREND_YEARS) & ~is_local(table["area_code"])
+        ]
         for code, part in window.groupby("area_code", sort=False):
             row = {
                 "table": name,

@@ -28,7 +28,7 @@ from fjo_analysis.data.prepare import load, sha256
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.disclosure.cells import cells_of, relations_of
 from fjo_analysis.disclosure.joint import protect, rounded
-from fjo_analysis.figures.compute import compute
+from fjo_analysis.figures.compute import compute, local_periods
 from fjo_analysis.figures.derive import add_comparison, derive_table, trends
 from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, WALES
@@ -46,6 +46,7 @@ COLUMNS = [
     "financial_year",
     "country",
     "region_code",
+    "la_unit_code",
     "newborn",
     "infant",
     "age_band",
@@ -96,7 +97,8 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     largest_case = int(truth.pop("largest_case")["children"].iloc[0])
     computed = time.perf_counter()
     cells = cells_of(truth)
-    relations = relations_of(cells, largest_case)
+    periods = local_periods(first, last)
+    relations = relations_of(cells, largest_case, periods)
     protection = protect(cells, relations, rules)
     protected = time.perf_counter()
     published = publish_counts(truth, cells, protection.suppressed, rules.round_to)
@@ -109,7 +111,9 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
             rules.round_to,
             dispersion,
         )
-        published[name] = add_comparison(table, spec, dispersion) if spec.comparison else table
+        if spec.comparison:
+            table = add_comparison(table, spec, dispersion, periods)
+        published[name] = table
     trend_table = trends(published, last, dispersion)
     manifest = {
         "settled_year": settled_year(truth["durations"], first),
@@ -117,6 +121,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
         "rules": {"threshold": rules.threshold, "round_to": rules.round_to},
         "source": source,
         "tables": sorted(published),
+        "local_periods": {str(end): years for end, years in periods.items()},
         "cells": int(len(cells)),
         "relations": int(relations.count),
         "suppressed": int(protection.suppressed.sum()),

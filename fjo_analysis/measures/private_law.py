@@ -60,8 +60,9 @@ def repeat_flags(rows: pd.DataFrame) -> pd.DataFrame:
     gap = day_o - day_o[before]
     repeat = np.empty(len(order), dtype=bool)
     repeat[order] = has_previous & (gap <= REPEAT_WINDOW_DAYS)
-    flags = private[["case_id", "financial_year", "country", "region_code"]].assign(repeat=repeat)
-    keys = ["case_id", "financial_year", "country", "region_code"]
+    keys = ["case_id", "financial_year"]
+    keys += [c for c in ("country", "region_code", "la_unit_code") if c in private]
+    flags = private[keys].assign(repeat=repeat)
     return flags.groupby(keys, observed=True, sort=False)["repeat"].any().reset_index()
 
 

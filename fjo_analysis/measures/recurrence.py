@@ -20,7 +20,7 @@ from fjo_analysis.stats.survival import kaplan_meier, survival_at
 LOOK_BACK_YEARS = 5
 LOOK_BACK_DAYS = round(LOOK_BACK_YEARS * 365.25)
 YEARS_TO_RETURN = (1, 3, 5, 7)
-AREA_COLUMNS = ["country", "region_code"]
+AREA_COLUMNS = ["country", "region_code", "la_unit_code"]
 
 
 def mother_cases(rows: pd.DataFrame) -> pd.DataFrame:
@@ -30,7 +30,8 @@ def mother_cases(rows: pd.DataFrame) -> pd.DataFrame:
     care = care_proceedings(rows)
     care = care[care["mother_id"].notna()]
     per_case = care.drop_duplicates(["mother_id", "case_id"])[
-        ["mother_id", "case_id", "issue_date", "financial_year", *AREA_COLUMNS]
+        ["mother_id", "case_id", "issue_date", "financial_year"]
+        + [c for c in AREA_COLUMNS if c in care]
     ]
     per_case = per_case.sort_values(["mother_id", "issue_date", "case_id"], kind="stable")
     mother = pd.factorize(per_case["mother_id"])[0]

@@ -1,0 +1,365 @@
+"""The sections of a local profile: what each says, from the protected store only.
+
+Each section gives the authority's figure for the latest pooled period, how it changed
+since the period before, where it sits against its country and its region's other
+authorities, and the table of every period. A profile whose latest figures are mostly
+suppressed says why instead of showing tables of [c].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from fjo_analysis import charts
+from fjo_analysis import language as say
+from fjo_analysis.disclosure import MARK
+from fjo_analysis.geography import area, local_areas, units
+from fjo_analysis.profile_charts import Funnel, funnel
+
+
+def _called(code: str) -> str:
+    """A region's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
+    the_area = area(code)
+    return the_area.name if the_area.name in ("London", "Wales") else f"the {the_area.name}"
+
+
+#: A profile is "mostly suppressed" when at least this share of its latest counts is.
+MOSTLY = 0.5
+
+
+@dataclass
+class Section:
+    heading: str
+    text: str
+    table: pd.DataFrame
+    caption: str
+    columns: dict[str, str | None]
+    counts: list[str]
+    chart: charts.Chart | None = None
+    chart_caption: str = ""
+    neighbours: pd.DataFrame | None = None
+    neighbour_columns: list[str] | None = None
+    draw: Callable[[], None] | None = None  # adds the charts (only to a profile shown)
+    regional: bool = False  # the region's figures, shown even when the area's are not
+    funnel: Funnel | None = None
+    funnel_caption: str = ""
+    position: pd.DataFrame | None = None
+    position_columns: dict[str, str | None] | None = None
+
+
+@dataclass
+class Sections:
+    all: list[Section]
+    mostly_suppressed: bool
+
+    @property
+    def shown(self) -> list[Section]:
+        """Every section, or only the regional ones where the area's are mostly [c]."""
+        return [s for s in self.all if s.regional or not self.mostly_suppressed]
+
+
+def _latest(table: pd.DataFrame):
+    return table.iloc[-1] if len(table) else None
+
+
+def _change(table: pd.DataFrame, column: str, what: str, fmt=say.number) -> str:
+    """'up from 41.2 in 2019-20 to 2021-22' (or '' where either is not published)."""
+    if len(table) < 2:
+        return ""
+    before, now = table.iloc[-2], table.iloc[-1]
+    if MARK in (before[column], now[column]) or not all(
+        isinstance(v, int | float) for v in (before[column], now[column])
+    ):
+        return ""
+    direction = "up" if now[column] > before[column] else "down"
+    if now[column] == before[column]:
+        return f"The {what} was the same as in {before['year']}."
+    return f"The {what} was {direction} from {fmt(before[column])} in {before['year']}."
+
+
+def _rate_section(
+    b,
+    table: str,
+    heading: str,
+    noun: str,
+    what: str,
+    per: str,
+    count: str,
+    extra: dict | None = None,
+) -> Section:
+    rows = b.local_figures(table)
+    latest = _latest(rows)
+    country = b.comparator.name
+    comparison = say.compared(latest.rate, latest.comparator_rate, latest.comparison, country)
+    text = say.rate_sentence(
+        latest.year, latest[count], b.name, what, latest.rate, per, comparison, noun=noun
+    )
+    text += " " + _change(rows, "rate", "rate")
+    neighbours = b.neighbours(table, int(latest.financial_year), "rate")
+    region = _called(b.area.parent)
+    place = _place(neighbours, b.area.name, "rate", region)
+    text = f"{text} {place}".strip()
+    columns = {
+        "year": "Period (financial years)",
+        count: None,
+        "rate": None,
+        "rate_lower": None,
+        "rate_upper": None,
+        "comparator_rate": f"{country}: rate per 10,000, same years",
+        "comparison": f"Compared with {country} (95% level)",
+        **(extra or {}),
+    }
+    section = Section(
+        heading,
+        text,
+        rows,
+        f"{heading}: {b.area.name}, three-year periods",
+        columns,
+        [count],
+        chart_caption=f"{heading}: authorities of {region}, {latest.year}",
+        neighbours=neighbours,
+        neighbour_columns=["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
+    )
+    section.draw = lambda: _add_charts(b, section, table, latest, noun, per)
+    return section
+
+
+def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) -> None:
+    """The bars of the region's authorities, and the funnel plot of every authority of the
+    country for the latest period (none where the country's rate or the over-dispersion
+    is not published)."""
+    country = b.comparator.name
+    region = _called(b.area.parent)
+    section.chart = charts.bars(
+        section.neighbours,
+        "area",
+        "rate",
+        f"Per 10,000 {per} a year",
+        f"{noun} per 10,000 {per} a year by authority in {region}, {latest.year}",
+        highlight=b.area.name,
+        reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
+        reference_label=country,
+    )
+    tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
+    if not isinstance(tau2, float) or not isinstance(reference, float):
+        return
+    everyone = b.neighbours(table, int(latest.financial_year), "rate", whole_country=True)
+    denominator = "live_births" if table == "newborns" else "population"
+    section.funnel = funnel(
+        everyone,
+        denominator,
+        reference,
+        tau2,
+        b.area.name,
+        f"{noun} per 10,000 {per} a year, {latest.year}",
+        country,
+        f"{per.capitalize()}, summed over the period's years (thousands)",
+    )
+    section.funnel_caption = (
+        f"{section.heading}: {b.area.name} against every authority of {country}, "
+        f"{latest.year} (funnel plot)"
+    )
+    mine = everyone[everyone["area"] == b.area.name].copy()
+    mine.attrs = everyone.attrs
+    mine["position"] = section.funnel.where
+    section.position = mine
+    section.position_columns = {
+        "area": None,
+        "rate": None,
+        "comparator_rate": f"{country}: rate per 10,000, same years",
+        "position": "Position against the funnel limits",
+        "comparison": f"Compared with {country} (95% level)",
+    }
+
+
+def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str:
+    """'It was the 3rd highest of the 12 authorities in the North East.'"""
+    known = neighbours[neighbours[column].map(lambda v: isinstance(v, int | float))]
+    if name not in set(known["area"]):
+        return ""
+    rank = list(known["area"]).index(name) + 1
+    ordinal = say._ordinal(rank) if rank > 1 else ""
+    return (
+        f"Its rate was the {ordinal + ' ' if ordinal else ''}highest of the "
+        f"{len(neighbours)} authorities in {region}."
+    )
+
+
+def sections(b) -> Sections:
+    """Every section of the profile of ``b``'s authority."""
+    out = [
+        _rate_section(
+            b,
+            "care_children",
+            "Children in care proceedings",
+            "children",
+            "were in care proceedings (counted once a year)",
+            "children",
+            "children",
+        ),
+        _rate_section(
+            b,
+            "newborns",
+            "Newborns in care proceedings",
+            "newborns",
+            "were subject to care proceedings within a week of birth",
+            "live births",
+            "newborns",
+            {"infants": None},
+        ),
+    ]
+    durations = b.local_figures("durations")
+    latest = _latest(durations)
+    out.append(
+        Section(
+            "How long care proceedings take",
+            f"Of the {say.count(latest.cases)} cases issued in {b.name} in {latest.year}, "
+            f"{say.percent(latest.within_26_weeks_pct)} concluded within the 26-week limit; "
+            f"the median duration was {say.number(latest.median_weeks)} weeks. "
+            + _change(durations, "median_weeks", "median duration", say.number),
+            durations,
+            f"Duration of care proceedings: {b.area.name}, by period of issue",
+            {
+                "year": "Period of issue (financial years)",
+                "cases": None,
+                "within_26_weeks": None,
+                "within_26_weeks_pct": None,
+                "median_weeks": None,
+            },
+            ["cases", "within_26_weeks"],
+        )
+    )
+    mothers = b.local_figures("mothers")
+    latest = _latest(mothers)
+    out.append(
+        Section(
+            "Mothers returning to court",
+            f"In {latest.year}, {say.percent(latest.share_pct)} of the mothers in care "
+            f"proceedings in {b.name} (counted once a year) had earlier proceedings in the "
+            "previous five years. " + _change(mothers, "share_pct", "share", say.percent),
+            mothers,
+            f"Mothers with earlier proceedings: {b.area.name}, three-year periods",
+            {
+                "year": "Period (financial years)",
+                "mothers": None,
+                "with_earlier_proceedings": None,
+                "share_pct": None,
+                "share_lower": None,
+                "share_upper": None,
+            },
+            ["mothers", "with_earlier_proceedings"],
+        )
+    )
+    out.append(
+        _rate_section(
+            b,
+            "s8_children",
+            "Children in child arrangements applications",
+            "children",
+            "were in child arrangements (section 8) applications",
+            "children",
+            "children",
+        )
+    )
+    repeats = b.local_figures("repeat_applications")
+    latest = _latest(repeats)
+    out.append(
+        Section(
+            "Repeat private-law applications",
+            f"In {latest.year}, {say.percent(latest.repeat_pct)} of private-law cases in "
+            f"{b.name} involved a child in another private-law case in the previous three "
+            "years. " + _change(repeats, "repeat_pct", "share", say.percent),
+            repeats,
+            f"Repeat private-law applications: {b.area.name}, three-year periods",
+            {
+                "year": "Period (financial years)",
+                "cases": None,
+                "repeat_cases": None,
+                "repeat_pct": None,
+                "repeat_lower": None,
+                "repeat_upper": None,
+            },
+            ["cases", "repeat_cases"],
+        )
+    )
+    latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
+    share = sum(v == MARK for v in latest_counts) / len(latest_counts)
+    out.append(_outcomes(b))
+    found = Sections(out, share >= MOSTLY)
+    for section in found.shown:
+        if section.draw is not None:
+            section.draw()
+    return found
+
+
+def _outcomes(b) -> Section:
+    region = area(b.area.parent)
+    called = _called(region.code)
+    orders = b.figures("final_orders", region.code, financial_year=b.settled_year)
+    return Section(
+        "Outcomes: final orders (regional figures)",
+        f"Final orders by type are published for {called} as a whole, not for each "
+        "authority (most types would be fewer than 10 children in one authority even over "
+        f"three years). The table shows {called}'s children whose proceedings were issued "
+        f"in {orders['year'].iloc[0]}.",
+        orders,
+        f"Final orders for children, {region.name}, {orders['year'].iloc[0]}",
+        {"final_order": None, "children": None, "share_pct": None},
+        ["children"],
+        regional=True,
+    )
+
+
+def split_note(b) -> str:
+    """Where the authority was created by a split within the data's years: its earlier
+    cases are in a combined unit (published in the regional tables, in the store)."""
+    published = set(b.store.table("care_children")["area_code"])
+    notes = []
+    for unit in units()[units()["combined"]].itertuples(index=False):
+        if b.area.code in unit.members.split(";") and unit.la_code in published:
+            notes.append(
+                f"Cases from before {b.area.name} was created are counted under the combined "
+                f"unit {local_areas()[unit.la_code].name}, in the regional tables."
+            )
+    return " ".join(notes)
+
+
+def summary(b, found: Sections, notes: str) -> str:
+    """The profile's one-paragraph summary."""
+    notes = f"{split_note(b)} {notes}".strip()
+    if found.mostly_suppressed:
+        return (
+            f"{b.area.name} has so few family court cases that most of its figures cannot "
+            f"be published, even added up over three years. {notes}"
+        ).strip()
+    return f"{_first_sentence(found.all[0].text)} {notes}".strip()
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "."
+
+
+def findings(b, found: Sections) -> list[str]:
+    """One finding per section of the area's own figures: its first sentence."""
+    if found.mostly_suppressed:
+        return [
+            f"Most of {b.area.name}'s figures are suppressed because its counts are small "
+            "(see below); its cases are part of the regional and national figures."
+        ]
+    return [_first_sentence(s.text) for s in found.shown if not s.regional]
+
+
+def why_suppressed(b) -> str:
+    region = area(b.area.parent)
+    return (
+        f"{b.area.name} is one of the smallest authorities in England and Wales. Even over "
+        "three years, most of its counts of children, cases and mothers are fewer than 10, "
+        "and publishing them (or a rate or share made from them) could identify families. "
+        "They are therefore suppressed, together with any figure from which they could be "
+        f"worked out. Its cases are included in the figures for {_called(region.code)} and "
+        f"for {b.comparator.name}, which are published in the regional and national "
+        "briefings."
+    )

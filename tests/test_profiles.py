@@ -1,0 +1,282 @@
+"""Local areas in the store and local profiles.
+
+The pooled local counts are checked against an independent count of the processed rows
+(pandas, not the measures), the local hierarchy (a region's authorities over a period =
+the region's single years) against the relations the protection and the audit use, and a
+differencing attack (region minus its other authorities) against the audit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from fjo_analysis.disclosure import MARK, Rules
+from fjo_analysis.disclosure.audit import audit_store, load_relations
+from fjo_analysis.figures.compute import local_periods
+from fjo_analysis.geography import local_areas, region_codes
+
+
+@pytest.fixture(scope="module")
+def cells(project):
+    return pd.read_parquet(project.stats_dir / "private" / "cells.parquet")
+
+
+@pytest.fixture(scope="module")
+def rows(project):
+    return pd.read_parquet(project.processed_dir / "cases.parquet")
+
+
+@pytest.fixture(scope="module")
+def periods(project):
+    manifest = json.loads((project.stats_dir / "manifest.json").read_text())
+    return {int(end): years for end, years in manifest["local_periods"].items()}
+
+
+def _care_children(rows: pd.DataFrame) -> pd.DataFrame:
+    care = rows[
+        (rows["law_type"] == "public") & (rows["application_type"] == "care_supervision_s31")
+    ]
+    return care.drop_duplicates(["financial_year", "child_id"])
+
+
+def test_periods_do_not_overlap_and_end_with_the_last_year():
+    assert local_periods(2010, 2024) == {
+        2012: [2010, 2011, 2012],
+        2015: [2013, 2014, 2015],
+        2018: [2016, 2017, 2018],
+        2021: [2019, 2020, 2021],
+        2024: [2022, 2023, 2024],
+    }
+    assert local_periods(2016, 2019) == {2019: [2017, 2018, 2019]}  # 2016 alone: left out
+
+
+def test_local_counts_match_an_independent_count(cells, rows, periods):
+    child_years = _care_children(rows)
+    cases = rows[
+        (rows["law_type"] == "public") & (rows["application_type"] == "care_supervision_s31")
+    ].drop_duplicates("case_id")
+    checked = 0
+    for code in ("E08000025", "E09000033", "W06000015", "E06000053"):
+        for end, years in periods.items():
+            mine = child_years[
+                (child_years["la_unit_code"] == code) & child_years["financial_year"].isin(years)
+            ]
+            theirs = cells[
+                (cells["table"] == "care_children")
+                & (cells["area_code"] == code)
+                & (cells["key"] == str(end))
+                & (cells["column"] == "children")
+            ]["value"]
+            assert theirs.tolist() == [float(len(mine))], (code, end)
+            issued = cases[(cases["la_unit_code"] == code) & cases["financial_year"].isin(years)]
+            stored = cells[
+                (cells["table"] == "durations")
+                & (cells["area_code"] == code)
+                & (cells["key"] == str(end))
+                & (cells["column"] == "cases")
+            ]["value"]
+            assert stored.tolist() == [float(len(issued))], (code, end)
+            checked += 1
+    assert checked == 4 * len(periods)
+
+
+def test_a_regions_authorities_add_up_to_its_years(project, cells, rows, periods):
+    """The relation is declared (the protection and audit use it), and its constant is
+    the independently counted double counting of children who moved between authorities."""
+    relations = load_relations(project.stats_dir / "private" / "relations.npz")
+    members = pd.Series(relations.cell).groupby(relations.row).agg(frozenset)
+    child_years = _care_children(rows)
+    children = cells[(cells["table"] == "care_children") & (cells["column"] == "children")]
+    for parent in [*region_codes("England"), "W92000004"]:
+        las = [c for c, a in local_areas().items() if a.parent == parent]
+        for end, years in periods.items():
+            local = children[children["area_code"].isin(las) & (children["key"] == str(end))]
+            yearly = children[
+                (children["area_code"] == parent) & children["key"].isin([str(y) for y in years])
+            ]
+            wanted = frozenset(local.index) | frozenset(yearly.index)
+            row = members.index[members == wanted]
+            assert len(row) == 1, (parent, end)
+            in_area = child_years[
+                (child_years["region_code"] == parent) & child_years["financial_year"].isin(years)
+            ]
+            moved = len(in_area.drop_duplicates(["financial_year", "child_id", "la_unit_code"]))
+            assert relations.constant[row[0]] == moved - len(in_area)
+            assert local["value"].sum() - yearly["value"].sum() == relations.constant[row[0]]
+
+
+@pytest.fixture
+def store(project, tmp_path):
+    copy = tmp_path / "stats"
+    shutil.copytree(project.stats_dir, copy)
+    return copy
+
+
+def test_a_suppressed_authority_cannot_be_recovered_from_its_region(store, cells, periods):
+    """Region (its years) minus the region's other authorities: the store suppresses
+    enough that the difference stays wide; publishing the others' true counts (a planted
+    leak) is refused by the audit, naming the cell."""
+    end = max(periods)
+    children = cells[
+        (cells["table"] == "care_children")
+        & (cells["column"] == "children")
+        & (cells["key"] == str(end))
+    ]
+    local = children[children["area_code"].isin(list(local_areas()))]
+    parent_of = local["area_code"].map(lambda c: local_areas()[c].parent)
+    years = [str(y) for y in periods[end]]
+    published = set(children["area_code"]) - set(
+        children[children["key"].isin(years) & children["suppressed"]]["area_code"]
+    )
+    target = local[(local["reason"] == "primary") & parent_of.isin(published)].iloc[0]
+    parent = local_areas()[target["area_code"]].parent
+    siblings = local[
+        local["area_code"].map(lambda c: local_areas()[c].parent == parent)
+        & (local["area_code"] != target["area_code"])
+    ]
+    assert siblings["suppressed"].any()  # something else in the region is suppressed too
+    assert audit_store(store, Rules())[0] == []
+    records = json.loads((store / "tables" / "care_children.json").read_text())
+    truth = dict(zip(siblings["area_code"], siblings["value"], strict=True))
+    for record in records:
+        if record["area_code"] in truth and record["financial_year"] == end:
+            record["children"] = int(truth[record["area_code"]])
+    (store / "tables" / "care_children.json").write_text(json.dumps(records))
+    findings, _ = audit_store(store, Rules())
+    where = f"care_children {target['area_code']} {end} children"
+    assert any(f.where == where and "narrower than 10" in f.what for f in findings), findings
+
+
+def test_no_local_count_under_the_threshold_is_published(project):
+    from fjo_analysis.figures.compute import LOCAL_TABLES
+    from fjo_analysis.figures.tables import TABLES
+
+    seen = 0
+    for name in LOCAL_TABLES:
+        records = json.loads((project.stats_dir / "tables" / f"{name}.json").read_text())
+        for record in records:
+            if record["area_code"] in local_areas():
+                for column in TABLES[name].counts:
+                    value = record[column]
+                    assert value in (MARK, "[x]") or value >= 10, (name, record)
+                    seen += 1
+    assert seen > 175
+
+
+@pytest.fixture(scope="module")
+def profiles(project):
+    import os
+
+    from fjo_analysis.build import build
+    from fjo_analysis.profiles import write_params
+
+    write_params(project)
+    saved = os.environ.get("FJO_ROOT")
+    os.environ["FJO_ROOT"] = str(project.root)
+    try:
+        for code in ("E08000025", "E06000053"):
+            build("profiles", code, project)
+    finally:
+        if saved is None:
+            os.environ.pop("FJO_ROOT", None)
+        else:
+            os.environ["FJO_ROOT"] = saved
+    return project.reports_dir / "profiles"
+
+
+def test_a_profile_is_published_in_three_formats(profiles):
+    html = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    assert "Birmingham" in html.find("h1").get_text()
+    headings = [h.get_text() for h in html.find_all(["h2", "h3"])]
+    text = html.get_text(" ")
+    assert "Illustrative synthetic data" in text
+    assert "three financial years" in text
+    pdf = " ".join(page.extract_text() for page in PdfReader(profiles / "E08000025.pdf").pages)
+    assert "Family justice profile: Birmingham" in " ".join(pdf.split())
+    book = load_workbook(profiles / "E08000025.xlsx", read_only=True)
+    assert len(book.sheetnames) > 1
+    assert headings
+
+
+def test_a_mostly_suppressed_profile_says_why(profiles, project):
+    html = BeautifulSoup((profiles / "E06000053.html").read_text(), "html.parser")
+    text = " ".join(html.get_text(" ").split())
+    assert "Isles of Scilly" in html.find("h1").get_text()
+    assert "Why this profile shows so little" in text
+    assert "fewer than 10" in text
+    # no tables of [c]: no table of the authority's periods at all
+    captions = [c.get_text() for c in html.find_all("caption")]
+    assert not any("Isles of Scilly, three-year periods" in c for c in captions)
+    assert any("Final orders for children, South West" in c for c in captions)  # regional
+    assert np.sum([MARK in c for c in captions]) == 0
+
+
+def test_the_index_finds_an_authority_without_javascript(profiles, project):
+    from fjo_analysis.index import write_index
+
+    page = BeautifulSoup(write_index(project).read_text(), "html.parser")
+    listed = page.find("ul", id="profile-list").find_all("li")
+    names = [li.find("a").get_text() for li in listed]
+    assert names == sorted(names) and {"Birmingham", "Isles of Scilly"} <= set(names)
+    birmingham = next(li for li in listed if li.find("a").get_text() == "Birmingham")
+    assert birmingham.find("a")["href"] == "profiles/E08000025.html"
+    assert (project.reports_dir / birmingham.find("a")["href"]).exists()
+    assert page.find(id=f"az-{names[0][0]}") is not None  # A-Z jump targets exist
+    regions = [s.get_text() for s in page.find_all("summary")]
+    assert any(r.startswith("West Midlands") for r in regions)
+    # the search box is added by a small inline script: nothing is fetched
+    assert page.find(id="area-search") is None
+    assert all(not s.get("src") for s in page.find_all("script"))
+
+
+@pytest.mark.browser
+def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, project):
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, _violations
+
+    from fjo_analysis.index import write_index
+
+    pages = [profiles / "E08000025.html", profiles / "E06000053.html", write_index(project)]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for page in pages:
+                violations, external = _violations(browser, page)
+                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+                assert found == [] and external == [], page
+        finally:
+            browser.close()
+
+
+def test_local_comparisons_are_against_the_country_over_the_same_years(project, periods):
+    """An authority's comparator rate is its country's rate over the period's years, from
+    the country's published yearly counts; the verdict is [c] wherever a count is."""
+    table = pd.DataFrame(
+        json.loads((project.stats_dir / "tables" / "care_children.json").read_text())
+    )
+    checked = 0
+    for row in table[table["area_code"].isin(list(local_areas()))].itertuples():
+        the_area = local_areas()[row.area_code]
+        country = "E92000001" if the_area.country == "England" else "W92000004"
+        assert row.comparator_code == country
+        years = table[
+            (table["area_code"] == country)
+            & table["financial_year"].isin(periods[row.financial_year])
+        ]
+        if (years["children"] == MARK).any():
+            assert row.comparator_rate == MARK
+            continue
+        expected = 10_000 * years["children"].sum() / years["population"].sum()
+        assert row.comparator_rate == pytest.approx(expected, rel=1e-12)
+        if row.children == MARK:
+            assert row.comparison == MARK and row.funnel_tau2 == MARK
+        checked += 1
+    assert checked > 100
