@@ -9,8 +9,8 @@ them to the build's disclosure rules (:class:`Phrases`).
 from __future__ import annotations
 
 import math
-import re
 import numbers
+import re
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules

@@ -25,7 +25,7 @@ BUILT_AREAS = ("london", "wales")
 
 #: A test runs notebooks or make (and is marked ``slow``) when it uses the built suite or
 #: calls make or fjo build; ``pytest -m "not slow"`` runs the rest in seconds.
-SLOW_FIXTURES = {"suite", "made"}
+SLOW_FIXTURES = {"suite", "made", "profiles"}
 SLOW_CALLS = re.compile(r"\b(_?make|make_popen|build|reference_build)\(")
 
 
