@@ -94,7 +94,7 @@ def _rate_section(
     latest = _latest(rows)
     country = b.comparator.name
     comparison = say.compared(latest.rate, latest.comparator_rate, latest.comparison, country)
-    text = say.rate_sentence(
+    text = b.rate_sentence(
         latest.year, latest[count], b.name, what, latest.rate, per, comparison, noun=noun
     )
     text += " " + _change(rows, "rate", "rate")
@@ -181,7 +181,7 @@ def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str
     if name not in set(known["area"]):
         return ""
     rank = list(known["area"]).index(name) + 1
-    ordinal = say._ordinal(rank) if rank > 1 else ""
+    ordinal = say.ordinal(rank) if rank > 1 else ""
     return (
         f"Its rate was the {ordinal + ' ' if ordinal else ''}highest of the "
         f"{len(neighbours)} authorities in {region}."
@@ -216,7 +216,7 @@ def sections(b) -> Sections:
     out.append(
         Section(
             "How long care proceedings take",
-            f"Of the {say.count(latest.cases)} cases issued in {b.name} in {latest.year}, "
+            f"Of the {b.count(latest.cases)} cases issued in {b.name} in {latest.year}, "
             f"{say.percent(latest.within_26_weeks_pct)} concluded within the 26-week limit; "
             f"the median duration was {say.number(latest.median_weeks)} weeks. "
             + _change(durations, "median_weeks", "median duration", say.number),
