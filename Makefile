@@ -87,7 +87,8 @@ AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
 TOPICS := $(filter-out profile,$(sort $(basename $(notdir $(wildcard notebooks/*.ipynb)))))
 BRIEFINGS := $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(a)/$(t)))
 HTML := $(BRIEFINGS:%=reports/%.html)
-export FJO_BRIEFING_COUNT := $(words $(BRIEFINGS))
+# (the profiles, defined below, count too: a recursive variable, expanded when used)
+export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(PROFILE_CODES))
 export FJO_RUN_ID := $(shell date +%s%N)
 
 .DEFAULT_GOAL := reports
