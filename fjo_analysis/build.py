@@ -163,6 +163,18 @@ def publish_text(path: Path, text: str) -> None:
         _remove(tmp)
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``path`` only when its content would change (so make sees a change only then)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    publish_text(path, text)
+    return True
+
+
 def _remove(tmp: Path) -> None:
     """Remove a temporary file if it is there (quietly: the error that matters is raised)."""
     with contextlib.suppress(OSError):

@@ -38,7 +38,7 @@ def params_of(code: str) -> dict:
 
 def write_params(config: settings.Settings) -> int:
     """Write each profile's parameters where they changed; return how many were written."""
-    from fjo_analysis.stamps import write_if_changed
+    from fjo_analysis.build import write_if_changed
 
     written = 0
     for code in profile_codes():

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from fjo_analysis import settings
-from fjo_analysis.build import _relative, _remove, publish_text, staged
+from fjo_analysis.build import _relative, _remove, staged, write_if_changed
 
 STAMPS = "stamps"
 
@@ -31,18 +31,6 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``path`` only when its content would change (so make sees a change only then)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    publish_text(path, text)
-    return True
 
 
 SYNTHETIC_RECORD = "synthetic.json"
