@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from fjo_analysis import settings
 from fjo_analysis.data.prepare import derive, prepare
@@ -101,3 +102,19 @@ def suite(project) -> settings.Settings:
     write_release(project)
     write_index(project)
     return project
+
+
+def briefings(suite) -> list[tuple[str, str]]:
+    """(area, topic) of every briefing the suite built."""
+    from fjo_analysis.build import topics
+
+    return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
+
+
+@pytest.fixture(scope="module")
+def pages(suite):
+    """Every built briefing's HTML, parsed."""
+    return {
+        (a, t): BeautifulSoup((suite.reports_dir / a / f"{t}.html").read_text(), "html.parser")
+        for a, t in briefings(suite)
+    }

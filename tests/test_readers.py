@@ -17,14 +17,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pikepdf
 import pytest
-from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from fjo_analysis import charts, language
-from fjo_analysis.build import topics
 from fjo_analysis.disclosure import small_counts_in
 from fjo_analysis.render import pdf as pdf_render
-from tests.conftest import BUILT_AREAS
+from tests.conftest import briefings
 from tests.test_browser import ARGS, CHROMIUM, RULES
 
 TREND_OR_COMPARISON = re.compile(
@@ -32,18 +30,6 @@ TREND_OR_COMPARISON = re.compile(
     r"|no trend can be shown|no comparison can be shown)\b"
 )
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def briefings(suite):
-    return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
-
-
-@pytest.fixture(scope="module")
-def pages(suite):
-    return {
-        (a, t): BeautifulSoup((suite.reports_dir / a / f"{t}.html").read_text(), "html.parser")
-        for a, t in briefings(suite)
-    }
 
 
 def _svgs(soup):

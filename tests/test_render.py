@@ -7,28 +7,15 @@ import shutil
 
 import nbformat
 import pikepdf
-import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from fjo_analysis.build import render, topics
+from fjo_analysis.build import render
 from fjo_analysis.data.prepare import sha256
-from tests.conftest import BUILT_AREAS, EPOCH
+from tests.conftest import EPOCH, briefings
 
 BUILT_DATE = dt.datetime.fromtimestamp(int(EPOCH), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def briefings(suite):
-    return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
-
-
-@pytest.fixture(scope="module")
-def pages(suite):
-    return {
-        (a, t): BeautifulSoup((suite.reports_dir / a / f"{t}.html").read_text(), "html.parser")
-        for a, t in briefings(suite)
-    }
 
 
 def test_every_briefing_has_all_three_outputs(suite):
