@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
 from fjo_analysis import language
-from fjo_analysis.charts import Chart, _finish
+from fjo_analysis.charts import Chart, _figure, _finish, is_synthetic
 from fjo_analysis.disclosure import numbers
 from fjo_analysis.stats.funnel import funnel_limits
 
@@ -69,7 +68,8 @@ def funnel(
     shown = ~np.isnan(rates) & (people > 0)
     names = authorities["area"].to_numpy()
     dark, grey = get_af_colours("focus")
-    fig, ax = plt.subplots(figsize=(8, 5))
+    synthetic = is_synthetic(authorities)
+    fig, ax = _figure(5.5, synthetic)
     grid = np.linspace(np.nanmin(people[shown]) * 0.8, np.nanmax(people[shown]) * 1.05, 200)
     for level, style in zip(LEVELS, ("--", ":"), strict=True):
         low, high = limits(reference, grid, tau2, level)
@@ -102,7 +102,7 @@ def funnel(
             line.set_xdata(np.asarray(x) / 1000)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Per 10,000")
-    ax.legend(loc="upper right", frameon=False, fontsize=10)
+    ax.legend(loc="upper right", frameon=False)
     alt = (
         f"Funnel plot of {what} for {int(shown.sum())} authorities of {country}, against "
         f"their size, with {country}'s rate ({language.number(reference)}) and 95% and "
@@ -113,4 +113,4 @@ def funnel(
             else f"is {where}."
         )
     )
-    return Funnel(Chart(_finish(fig), alt), where)
+    return Funnel(Chart(_finish(fig), alt, synthetic), where)
