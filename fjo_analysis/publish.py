@@ -96,7 +96,7 @@ def coverage(config: settings.Settings) -> dict:
     }
 
 
-def technical(config: settings.Settings, processed: dict, stats: dict) -> list[tuple]:
+def technical(config: settings.Settings, processed: dict) -> list[tuple]:
     rules = Rules(config.suppress_below, config.round_to)
     return [
         ("Data source", processed["source_name"]),
@@ -129,7 +129,7 @@ def write(config: settings.Settings) -> list[Path]:
         Release.of(config),
         coverage(config),
         [revisions_section(revisions)],
-        technical(config, processed, stats),
+        technical(config, processed),
     )
     out = config.reports_dir
     out.mkdir(parents=True, exist_ok=True)
