@@ -13,6 +13,8 @@
 #   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
 #       notebooks/<topic>.ipynb, params/<area>.yaml, the code a briefing imports
 #       (fjo_analysis/imports.py) and the templates it reads                    [fjo build]
+#   reports/wales/<topic>.cy.{html,pdf,xlsx,csv} ← as the English briefing, and the Welsh
+#       catalogue and glossary (fjo_analysis/i18n/)                [fjo build --lang cy]
 #   reports/methods.{html,pdf}, figures.csv ← stats manifest, release stamp     [fjo release]
 #   reports/index.html ← every briefing's HTML, the release files, index.py and templates
 #       [fjo audit reports, then fjo index: a refused audit writes no index]
@@ -87,8 +89,14 @@ AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
 TOPICS := $(filter-out profile,$(sort $(basename $(notdir $(wildcard notebooks/*.ipynb)))))
 BRIEFINGS := $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(a)/$(t)))
 HTML := $(BRIEFINGS:%=reports/%.html)
+# Welsh (issue 14): every briefing about Wales also in Welsh, the same notebook run with
+# lang=cy, published beside the English as <topic>.cy.<format>.
+WELSH_AREAS := $(filter wales,$(AREAS))
+WELSH_BRIEFINGS := $(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(a)/$(t).cy))
+WELSH_CATALOGUE := fjo_analysis/i18n/locale/cy/LC_MESSAGES/fjo.po fjo_analysis/i18n/glossary.csv
+HTML += $(WELSH_BRIEFINGS:%=reports/%.html)
 # (the profiles, defined below, count too: a recursive variable, expanded when used)
-export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(PROFILE_CODES))
+export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(WELSH_BRIEFINGS) $(PROFILE_CODES))
 export FJO_RUN_ID := $(shell date +%s%N)
 
 .DEFAULT_GOAL := reports
@@ -136,6 +144,12 @@ reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx reports/$(1)
 	@$(FJO) build --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
+
+define WELSH_BRIEFING_RULE
+reports/$(1)/$(2).cy.html reports/$(1)/$(2).cy.pdf reports/$(1)/$(2).cy.xlsx reports/$(1)/$(2).cy.csv &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) $(WELSH_CATALOGUE) | $(STAMP)
+	@$(FJO) build --area $(1) --topic $(2) --lang cy
+endef
+$(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(eval $(call WELSH_BRIEFING_RULE,$(a),$(t)))))
 
 # The release-wide outputs: the methods and quality page and the CSV of all figures.
 RELEASE_FILES := reports/methods.html reports/methods.pdf reports/figures.csv reports/figures-dictionary.csv

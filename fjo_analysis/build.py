@@ -77,14 +77,20 @@ def areas(root: Path) -> list[str]:
 
 
 def execute(
-    area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
+    area_slug: str,
+    topic: str,
+    config: settings.Settings,
+    engine: str | None = None,
+    lang: str = "en",
 ) -> nbformat.NotebookNode:
     """Run the topic notebook for the area with papermill; return the executed notebook
     (also kept under ``build/executed/`` as the audit trail).
 
     ``engine`` is a papermill engine name: None for a Jupyter kernel per notebook, or the
     warm builder's in-process engine (``fjo-inprocess``, registered by this package's
-    ``papermill.engine`` entry point).
+    ``papermill.engine`` entry point). ``lang`` is the briefing's language: a Welsh
+    briefing runs the same notebook with ``lang="cy"`` (English is the notebook's default,
+    so an English run passes no such parameter).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -99,7 +105,8 @@ def execute(
         notebook = config.root / "notebooks" / f"{topic}.ipynb"
     if not notebook.exists():
         raise BriefingError(f"no such topic {topic!r}: expected {notebook}")
-    executed = config.build_dir / "executed" / area_slug / f"{topic}.ipynb"
+    suffix = document_suffix(area_slug, topic, lang)
+    executed = config.build_dir / "executed" / area_slug / f"{topic}{suffix}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     parameters = {
         "area": params.code,
@@ -108,6 +115,8 @@ def execute(
         "suppress_below": config.suppress_below,
         "round_to": config.round_to,
     }
+    if lang != "en":
+        parameters["lang"] = lang
     try:
         return papermill.execute_notebook(
             str(notebook),
@@ -125,7 +134,7 @@ def execute(
         )
     except PapermillExecutionError as err:
         raise BriefingError(
-            f"{area_slug}/{topic}: cell {err.exec_count or err.cell_index} raised "
+            f"{area_slug}/{topic}{suffix}: cell {err.exec_count or err.cell_index} raised "
             f"{err.ename}: {err.evalue} (executed notebook kept at {executed})"
         ) from None
 
@@ -214,8 +223,33 @@ def _running(pid: int) -> bool:
     return True
 
 
+def document_suffix(area_slug: str, topic: str, lang: str) -> str:
+    """'' for English, '.cy' for Welsh (``care-proceedings.cy.html``); refuses a Welsh
+    document about anywhere but Wales and its authorities, which are published in English."""
+    from fjo_analysis.i18n import Language
+
+    language = Language(lang)
+    if language.suffix and not about_wales(area_slug, topic):
+        raise BriefingError(f"{area_slug}/{topic}: lang={lang!r} is for documents about Wales only")
+    return language.suffix
+
+
+def about_wales(area_slug: str, topic: str) -> bool:
+    """Whether a document is about Wales: the Wales briefings and the profiles of Wales's
+    authorities (GSS codes W06...)."""
+    from fjo_analysis import profiles
+
+    if area_slug == profiles.PROFILES:
+        return topic.startswith("W")
+    return area_slug == "wales"
+
+
 def render(
-    nb: nbformat.NotebookNode, area_slug: str, topic: str, config: settings.Settings
+    nb: nbformat.NotebookNode,
+    area_slug: str,
+    topic: str,
+    config: settings.Settings,
+    lang: str = "en",
 ) -> list[Path]:
     """Render, check and publish the outputs (HTML, PDF, XLSX, CSV) and the disclosure log."""
     from fjo_analysis.check import check_file
@@ -225,11 +259,14 @@ def render(
     from fjo_analysis.render import html, parts, pdf, xlsx
 
     rules = Rules(config.suppress_below, config.round_to)
-    doc = dataclasses.replace(parts.read(nb, area_slug, topic, config), release=Release.of(config))
+    suffix = document_suffix(area_slug, topic, lang)
+    doc = dataclasses.replace(
+        parts.read(nb, area_slug, topic, config, lang), release=Release.of(config)
+    )
     out_dir = config.reports_dir / area_slug
     out_dir.mkdir(parents=True, exist_ok=True)
-    targets = {fmt: out_dir / f"{topic}.{fmt}" for fmt in FORMATS}
-    log_path = out_dir / f"{topic}.disclosure.json"
+    targets = {fmt: out_dir / f"{topic}{suffix}.{fmt}" for fmt in FORMATS}
+    log_path = out_dir / f"{topic}{suffix}.disclosure.json"
     log = public_log(doc, rules, area_slug, topic)
     sweep_temporaries(out_dir)
     # The HTML is published last: make keys a briefing on all three files, so a build
@@ -259,7 +296,7 @@ def render(
                 f"{area_slug}/{topic}: refused to publish, disclosure check "
                 "failed:\n" + "\n".join(str(leak) for leak in leaks)
             )
-        private = config.build_dir / "disclosure" / area_slug / f"{topic}.json"
+        private = config.build_dir / "disclosure" / area_slug / f"{topic}{suffix}.json"
         private.parent.mkdir(parents=True, exist_ok=True)
         publish_text(private, json.dumps(doc.disclosure, indent=1, sort_keys=True))
         for final, tmp in temporary.items():
@@ -286,26 +323,38 @@ def public_log(doc, rules: Rules, area_slug: str, topic: str) -> dict:
 
 
 def build(
-    area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
+    area_slug: str,
+    topic: str,
+    config: settings.Settings,
+    engine: str | None = None,
+    lang: str = "en",
 ) -> float:
-    """Execute and render one briefing; print a progress line; return seconds taken. A
-    topic with nothing to publish for this extract is skipped with a message."""
+    """Execute and render one briefing in one language; print a progress line; return
+    seconds taken. A topic with nothing to publish for this extract is skipped with a
+    message."""
     start = time.perf_counter()
+    name = f"{area_slug}/{topic}{document_suffix(area_slug, topic, lang)}"
     reason = nothing_to_publish(topic, config)
     if reason:
-        print(f"{progress(config)} {area_slug}/{topic} skipped: {reason}", flush=True)
+        print(f"{progress(config)} {name} skipped: {reason}", flush=True)
         return 0.0
-    nb = execute(area_slug, topic, config, engine)
-    render(nb, area_slug, topic, config)
+    nb = execute(area_slug, topic, config, engine, lang)
+    render(nb, area_slug, topic, config, lang)
     seconds = time.perf_counter() - start
-    print(f"{progress(config)} {area_slug}/{topic} {seconds:.1f} s", flush=True)
+    print(f"{progress(config)} {name} {seconds:.1f} s", flush=True)
     return seconds
 
 
-def run(area_slug: str, topic: str, config: settings.Settings, engine: str | None = None) -> int:
+def run(
+    area_slug: str,
+    topic: str,
+    config: settings.Settings,
+    engine: str | None = None,
+    lang: str = "en",
+) -> int:
     """Build one briefing as ``fjo build`` does (the warm builder's children call this):
     an error is reported in one line on stderr; returns the exit code."""
-    return reported(lambda: build(area_slug, topic, config, engine))
+    return reported(lambda: build(area_slug, topic, config, engine, lang))
 
 
 def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:

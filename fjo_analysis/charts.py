@@ -30,12 +30,13 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from fjo_analysis import language  # noqa: E402
 from fjo_analysis.disclosure import numbers  # noqa: E402
+from fjo_analysis.i18n import N_, _, current, forms  # noqa: E402
 
 WIDTH_IN = 5.0  # chart width in inches (SVG user units: 72 a inch)
 FONT_PT = 16  # every piece of chart text
 NARROW_PX = 288  # the least width a chart is shown at on a 320 px page (296 px there)
 MAX_ALT = 250
-SYNTHETIC_LABEL = "Illustrative synthetic data"
+SYNTHETIC_LABEL = N_("Illustrative synthetic data")
 #: Grey for comparison bars: 3.95:1 against white (WCAG 1.4.11 asks for 3:1).
 COMPARISON_GREY = "#808080"
 REFERENCE_INK = "#0b0c0c"
@@ -83,7 +84,7 @@ def is_synthetic(*tables: pd.DataFrame) -> bool:
 def _figure(height: float, synthetic: bool):
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
     if synthetic:
-        fig.supxlabel(SYNTHETIC_LABEL, x=0.02, ha="left", color="#3d3d3d", fontweight="bold")
+        fig.supxlabel(_(SYNTHETIC_LABEL), x=0.02, ha="left", color="#3d3d3d", fontweight="bold")
     return fig, ax
 
 
@@ -99,10 +100,12 @@ def _wrap(text: str, width: int = 30) -> str:
 
 
 def _fit(message: str, *extras: str) -> str:
-    """The message, then each extra sentence while the whole stays within MAX_ALT."""
+    """The message, then each extra sentence while the whole stays within MAX_ALT (a
+    fifth more in Welsh, which runs longer, so both languages say the same)."""
     text = message
+    limit = MAX_ALT if current().code == "en" else MAX_ALT * 6 // 5
     for extra in extras:
-        if extra and len(f"{text} {extra}") <= MAX_ALT:
+        if extra and len(f"{text} {extra}") <= limit:
             text = f"{text} {extra}"
     return text
 
@@ -118,10 +121,12 @@ def _published(years, values) -> list[tuple[str, float]]:
 def _change(shown, fmt) -> str:
     """'rose from 18.0 in 2010/11 to 25.0 in 2024/25' (or fell / changed little)."""
     (y0, v0), (y1, v1) = shown[0], shown[-1]
-    span = f"from {fmt(v0)} in {y0} to {fmt(v1)} in {y1}"
+    span = _("from {first} in {first_year} to {last} in {last_year}").format(
+        first=fmt(v0), first_year=y0, last=fmt(v1), last_year=y1
+    )
     if fmt(v0) == fmt(v1) or abs(v1 - v0) <= 0.05 * max(abs(v0), abs(v1)):
-        return f"changed little, {span}"
-    return f"{'rose' if v1 > v0 else 'fell'} {span}"
+        return _("changed little, {span}").format(span=span)
+    return (_("rose {span}") if v1 > v0 else _("fell {span}")).format(span=span)
 
 
 def _against(area: dict, other: dict, name: str, fmt) -> str:
@@ -134,8 +139,17 @@ def _against(area: dict, other: dict, name: str, fmt) -> str:
     now = "above" if area[last] > other[last] else "below"
     if fmt(area[last]) == fmt(other[last]):
         now = "level with"
-    where = "stays" if now != "level with" and len(set(above)) == 1 and len(both) > 1 else "is"
-    return f"{where} {now} {name}'s ({fmt(other[last])} in {last})"
+    stays = now != "level with" and len(set(above)) == 1 and len(both) > 1
+    templates = {
+        ("stays", "above"): N_("stays above {name}'s ({value} in {year})"),
+        ("stays", "below"): N_("stays below {name}'s ({value} in {year})"),
+        ("is", "above"): N_("is above {name}'s ({value} in {year})"),
+        ("is", "below"): N_("is below {name}'s ({value} in {year})"),
+        ("is", "level with"): N_("is level with {name}'s ({value} in {year})"),
+    }
+    return _(templates["stays" if stays else "is", now]).format(
+        value=fmt(other[last]), year=last, **forms("name", name)
+    )
 
 
 def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_area) -> str:
@@ -145,28 +159,38 @@ def _trend_alt(series, y, what, fmt, band_label, reference, reference_label, by_
     if not shown[first]:
         years = series[first]["year"]
         return _capital(
-            f"{what}: no trend can be shown, every value for {first} from {years.iloc[0]} "
-            f"to {years.iloc[-1]} is suppressed."
+            _(
+                "{what}: no trend can be shown, every value for {name} from {first} "
+                "to {last} is suppressed."
+            ).format(what=what, name=first, first=years.iloc[0], last=years.iloc[-1])
         )
     points = list(shown[first].items())
     if by_area:
-        message = f"{_capital(what)} in {language.place(first)} {_change(points, fmt)}"
+        place = language.place(first) if current().code == "en" else first
+        message = _("{What} in {place} {change}").format(
+            What=_capital(what), change=_change(points, fmt), **forms("place", place)
+        )
         if len(labels) > 1:
             against = _against(shown[first], shown[labels[1]], labels[1], fmt)
-            message += f" and {against}" if against else ""
+            message += _(" and {against}").format(against=against) if against else ""
         message += "."
     else:
-        common = [year for year, _ in points if all(year in v for v in shown.values())]
+        common = [year for year, _v in points if all(year in v for v in shown.values())]
         last_year = (common or [points[-1][0]])[-1]
         latest = {g: v[last_year] for g, v in shown.items() if last_year in v}
         top = max(latest, key=latest.get)
-        message = (
-            f"{_capital(what)}: in {last_year} {top} was highest ({fmt(latest[top])}); "
-            f"{top} {_change(list(shown[top].items()), fmt)}."
+        message = _("{What}: in {year} {top} was highest ({value}); {top} {change}.").format(
+            What=_capital(what),
+            year=last_year,
+            top=top,
+            value=fmt(latest[top]),
+            change=_change(list(shown[top].items()), fmt),
         )
-    band = f"Shaded bands show the {band_label}." if band_label else ""
+    band = _("Shaded bands show the {band}.").format(band=band_label) if band_label else ""
     line = (
-        f"A dashed line marks the {reference_label} ({fmt(reference)})."
+        _("A dashed line marks the {reference} ({value}).").format(
+            reference=reference_label, value=fmt(reference)
+        )
         if reference is not None
         else ""
     )
@@ -183,7 +207,7 @@ def trend(
     fmt=language.number,
     reference: float | None = None,
     reference_label: str = "",
-    band_label: str = "95% confidence interval",
+    band_label: str = N_("95% confidence interval"),
     by_area: bool = True,
 ) -> Chart:
     """Lines over financial years, one per area (``by_area``) or category, with a band (by
@@ -194,6 +218,9 @@ def trend(
     its own fill or hatching and a legend entry, so overlapping bands stay distinct.
     """
     synthetic = is_synthetic(*series.values())
+    # labels, the band and the reference line in the current language (Wales -> Cymru)
+    series = {current().value(label): table for label, table in series.items()}
+    band_label, reference_label = current().value(band_label), current().value(reference_label)
     fig, ax = _figure(4.6 + 0.45 * len(series) * (2 if lower else 1), synthetic)
     colours = get_af_colours("categorical", number_of_colours=min(max(len(series), 2), 6))
     handles = []
@@ -243,28 +270,40 @@ def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, 
     shown = [(n, v) for n, v in zip(labels, values, strict=True) if not np.isnan(v)]
     if not shown:
         return _capital(
-            f"{what}: no comparison can be shown, all {len(labels)} values are suppressed."
+            _("{what}: no comparison can be shown, all {n} values are suppressed.").format(
+                what=what, n=len(labels)
+            )
         )
     top = max(shown, key=lambda item: item[1])
     bottom = min(shown, key=lambda item: item[1])
-    extremes = f"highest {top[0]} ({fmt(top[1])}), lowest {bottom[0]} ({fmt(bottom[1])})"
+    extremes = _("highest {top} ({top_value}), lowest {bottom} ({bottom_value})").format(
+        top=top[0], top_value=fmt(top[1]), bottom=bottom[0], bottom_value=fmt(bottom[1])
+    )
     values_of = dict(shown)
     if highlight in values_of and highlight != reference_label:
         rank = sorted(values_of.values(), reverse=True).index(values_of[highlight]) + 1
-        message = (
-            f"{_capital(what)}: {highlight} was {language.ordinal(rank)} highest of {len(shown)} "
-            f"({fmt(values_of[highlight])})"
+        message = _("{What}: {highlight} was {ordinal} highest of {n} ({value})").format(
+            What=_capital(what),
+            highlight=highlight,
+            ordinal=language.ordinal(rank),
+            rank=rank,
+            n=len(shown),
+            value=fmt(values_of[highlight]),
         )
         if reference is not None and fmt(reference) != fmt(values_of[highlight]):
-            side = "above" if values_of[highlight] > reference else "below"
-            message += f", {side} {reference_label}'s {fmt(reference)}"
+            side = (
+                N_(", above {reference}'s {value}")
+                if values_of[highlight] > reference
+                else N_(", below {reference}'s {value}")
+            )
+            message += _(side).format(value=fmt(reference), **forms("reference", reference_label))
         message += f"; {extremes}."
     else:
         message = f"{_capital(what)}: {extremes}."
         if reference is not None and highlight == reference_label:
             message = f"{message[:-1]}; {reference_label} {fmt(reference)}."
     listed = "; ".join(f"{n} {fmt(v)}" for n, v in shown)
-    return _fit(message, f"All: {listed}." if not ranked else "")
+    return _fit(message, _("All: {listed}.").format(listed=listed) if not ranked else "")
 
 
 def bars(
@@ -290,7 +329,9 @@ def bars(
         if ranked
         else np.arange(len(values))
     )
-    labels = table[label].to_numpy()[order]
+    # labels in the current language (Wales -> Cymru; Care order -> Gorchymyn gofal)
+    labels = np.array([current().value(n) for n in table[label].to_numpy()[order]], dtype=object)
+    highlight, reference_label = current().value(highlight), current().value(reference_label)
     values = values[order]
     synthetic = is_synthetic(table)
     fig, ax = _figure(0.58 * len(labels) + 1.9, synthetic)
@@ -303,7 +344,7 @@ def bars(
     right = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for yi, v, name in zip(y, values, labels, strict=True):
         weight = "bold" if name == highlight else "normal"
-        shown = f"{name} (highlighted)" if name == highlight else str(name)
+        shown = _("{name} (highlighted)").format(name=name) if name == highlight else str(name)
         ax.text(
             0,
             yi + 0.3,

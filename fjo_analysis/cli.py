@@ -85,13 +85,13 @@ def _build(args: argparse.Namespace) -> None:
     if config.warm:
         from fjo_analysis.warm import build_briefing
 
-        code = build_briefing(args.area, args.topic, config)
+        code = build_briefing(args.area, args.topic, config, args.lang)
         if code:
             raise SystemExit(code)
         return
     from fjo_analysis.build import build
 
-    build(args.area, args.topic, config)
+    build(args.area, args.topic, config, lang=args.lang)
 
 
 def _stats(args: argparse.Namespace) -> None:
@@ -217,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="execute and render one briefing")
     build.add_argument("--area", required=True, help="an area slug from params/, e.g. london")
     build.add_argument("--topic", required=True, help="a notebook name, e.g. infants")
+    build.add_argument(
+        "--lang", default="en", choices=("en", "cy"), help="the language (cy: Welsh, Wales only)"
+    )
     build.set_defaults(func=_build)
     stats = commands.add_parser("stats", help="compute, protect and audit the statistics store")
     stats.set_defaults(func=_stats)

@@ -1,5 +1,10 @@
 """Plain-English numbers and sentences, so every briefing speaks the same way.
 
+Every sentence is a template in the reader's language (:mod:`fjo_analysis.i18n`: English
+is the source, Welsh comes from the catalogue), filled with whole phrases, never with
+words a Welsh sentence would need to mutate: a place comes with its preposition already
+applied (``{yn_area}``: yng Nghymru), and nothing follows a number but a unit or a colon.
+
 Values come from the protected store: ``[c]`` (suppressed) stays ``[c]`` in running text
 (it may hide any number, so it is never described as small) and ``[x]`` reads "not
 available". Notebooks call these through their Briefing (``b.count(...)``), which binds
@@ -14,13 +19,19 @@ import re
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules
+from fjo_analysis.i18n import N_, _, current, forms
 from fjo_analysis.stats.trends import Trend
 
 #: What ``[x]`` means, said wherever it appears (a table's notes, the page's symbols).
-NOT_AVAILABLE_NOTE = (
+NOT_AVAILABLE_NOTE = N_(
     "[x]: not available, for example a year before the data allow the figure, or a "
     "comparison that does not apply."
 )
+#: A rate's unit as a whole phrase ("o blant": Welsh mutates the noun after "o").
+PER_10K = {
+    "children": N_("per 10,000 children"),
+    "live births": N_("per 10,000 live births"),
+}
 #: Names that read with "the" in a sentence: the English regions named by a compass point,
 #: and places named "Isle(s) of", "City of" or "Vale of" (the Isle of Wight, the City of
 #: London, the Vale of Glamorgan). Every other area reads bare: England, London, Yorkshire
@@ -46,7 +57,7 @@ def count(value) -> str:
     if value == MARK:
         return MARK
     if not _is_number(value):
-        return "not available"
+        return _("not available")
     return f"{round(value):,}"
 
 
@@ -71,17 +82,29 @@ def interval(lower, upper, dp: int = 1, unit: str = "") -> str:
     ends = [number(lower, dp), number(upper, dp)]
     if MARK in ends or NOT_AVAILABLE in ends:
         return ""
-    return f"(95% confidence interval {ends[0]}{unit} to {ends[1]}{unit})"
+    return _("(95% confidence interval {lower}{unit} to {upper}{unit})").format(
+        lower=ends[0], upper=ends[1], unit=unit
+    )
 
 
 def compared(rate, comparator_rate, comparison: str, comparator: str) -> str:
     """'higher than England (14.2)', or 'not significantly different from Wales (14.2)'."""
+    names = forms("comparator", comparator)
     if MARK in (rate, comparison, comparator_rate):
-        return f"not compared with {comparator} because a count is suppressed"
+        return _("not compared with {comparator} because a count is suppressed").format(**names)
     if comparison == NOT_AVAILABLE:
         return ""
-    words = {"higher": "higher than", "lower": "lower than"}
-    return f"{words.get(comparison, comparison)} {comparator} ({number(comparator_rate)})"
+    words = {
+        "higher": N_("higher than {comparator} ({rate})"),
+        "lower": N_("lower than {comparator} ({rate})"),
+        "not significantly different from": N_(
+            "not significantly different from {comparator} ({rate})"
+        ),
+    }
+    template = (
+        _(words[comparison]) if comparison in words else f"{comparison} {{comparator}} ({{rate}})"
+    )
+    return template.format(**names, rate=number(comparator_rate))
 
 
 def rate_sentence(
@@ -96,9 +119,11 @@ def rate_sentence(
 ) -> str:
     """'In 2023/24, 1,240 children in the North East were subject to care proceedings, 23.5
     per 10,000 children — higher than England (14.2).'"""
-    text = f"In {year}, {count(children)} {noun} in {area} {what}"
+    text = _("In {year}, {count} {noun} in {area} {what}").format(
+        year=year, count=count(children), noun=_(noun), what=what, **forms("area", area)
+    )
     if rate != MARK and _is_number(rate):
-        text += f", {number(rate)} per 10,000 {per}"
+        text += _(", {rate} {per_10k}").format(rate=number(rate), per_10k=_(PER_10K[per]))
     if comparison:
         text += f" — {comparison}"
     return text + "."
@@ -110,42 +135,57 @@ def summary_sentence(
     """The summary's synthesis of a rate, its comparison and its recent trend, worded apart
     from the findings: 'In 2024/25 the rate of ... in London was 18.6 per 10,000 live
     births, lower than England (27.4), and has fallen since 2020/21.'"""
+    names = forms("area", area)
     if not _is_number(rate):
-        return f"In {year} the {measure} in {area} cannot be given because a count is suppressed."
-    text = f"In {year} the {measure} in {area} was {number(rate)} per 10,000 {per}"
+        return _(
+            "In {year} the {measure} in {area} cannot be given because a count is suppressed."
+        ).format(year=year, measure=measure, **names)
+    text = _("In {year} the {measure} in {area} was {rate} {per_10k}").format(
+        year=year, measure=measure, rate=number(rate), per_10k=_(PER_10K[per]), **names
+    )
     if comparison:
         text += f", {comparison},"
     if isinstance(trend, Trend):
-        since = financial_year_label(trend.first_year)
-        moves = {"rising": "has risen", "falling": "has fallen"}
-        text += (
-            f" and {moves[trend.direction]} since {since}"
-            if trend.direction in moves
-            else f" with no clear trend since {since}"
-        )
+        moves = {
+            "rising": N_(" and has risen since {since}"),
+            "falling": N_(" and has fallen since {since}"),
+        }
+        move = moves.get(trend.direction, N_(" with no clear trend since {since}"))
+        text += _(move).format(since=financial_year_label(trend.first_year))
     return text.rstrip(",") + "."
 
 
 def trend_sentence(trend: Trend | str | None, measure: str) -> str:
     """'From 2019/20 to 2024/25 the rate of ... fell by 2.1% a year (95% CI ...).'"""
     if trend == MARK:
-        return f"No trend in {measure} is given because some of its counts are suppressed."
+        return _(
+            "No trend in {measure} is given because some of its counts are suppressed."
+        ).format(measure=measure)
     if trend is None:
-        return f"There are too few years or cases to estimate a trend in {measure}."
-    span = (
-        f"From {financial_year_label(trend.first_year)} to {financial_year_label(trend.last_year)}"
+        return _("There are too few years or cases to estimate a trend in {measure}.").format(
+            measure=measure
+        )
+    span = _("From {first} to {last}").format(
+        first=financial_year_label(trend.first_year), last=financial_year_label(trend.last_year)
     )
     ci = interval(trend.lower_pct, trend.upper_pct, unit="%")
     if trend.direction == "no clear trend":
-        return (
-            f"{span} there was no clear trend in {measure} "
-            f"(an average change of {number(trend.annual_change_pct)}% a year, "
-            f"{ci.strip('()')})."
+        return _(
+            "{span} there was no clear trend in {measure} "
+            "(an average change of {change}% a year, {interval})."
+        ).format(
+            span=span,
+            measure=measure,
+            change=number(trend.annual_change_pct),
+            interval=ci.strip("()"),
         )
-    verb = "rose" if trend.direction == "rising" else "fell"
-    return (
-        f"{span} {measure} {verb} by {number(abs(trend.annual_change_pct))}% a year "
-        f"on average {ci}."
+    verb = (
+        N_("{span} {measure} rose by {change}% a year on average {interval}.")
+        if trend.direction == "rising"
+        else N_("{span} {measure} fell by {change}% a year on average {interval}.")
+    )
+    return _(verb).format(
+        span=span, measure=measure, change=number(abs(trend.annual_change_pct)), interval=ci
     )
 
 
@@ -165,9 +205,12 @@ def value_for(table, key_column: str, key, column: str):
 def largest_sentence(table, label: str, column: str, what: str, where: str, year: str) -> str:
     """'Children aged 1-4 were the largest group (31%) ...'."""
     row = peak_row(table, column)
-    return (
-        f"In {year}, {what} {row[label]} were the largest group in {where} "
-        f"({percent(row[column])})."
+    return _("In {year}, {what} {group} were the largest group in {where} ({share}).").format(
+        year=year,
+        what=what,
+        group=current().value(row[label]),
+        share=percent(row[column]),
+        **forms("where", where),
     )
 
 
@@ -184,14 +227,18 @@ def regions_sentence(table, what: str, year: str) -> str:
     verdicts = list(regions["comparison"])
     higher, lower = verdicts.count("higher"), verdicts.count("lower")
     similar = verdicts.count("not significantly different from")
-    text = (
-        f"In {year}, the {what} was higher than England's in {higher} of the "
-        f"{len(verdicts)} English regions, lower in {lower} and not significantly different "
-        f"in {similar}"
+    text = _(
+        "In {year}, the {what} was higher than England's in {higher} of the "
+        "{regions} English regions, lower in {lower} and not significantly different "
+        "in {similar}"
+    ).format(
+        year=year, what=what, higher=higher, regions=len(verdicts), lower=lower, similar=similar
     )
     suppressed = len(verdicts) - higher - lower - similar
     if suppressed:
-        text += f"; {suppressed} could not be compared because a count is suppressed"
+        text += _("; {suppressed} could not be compared because a count is suppressed").format(
+            suppressed=suppressed
+        )
     return text + "."
 
 

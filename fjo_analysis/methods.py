@@ -18,6 +18,7 @@ from fjo_analysis.data.prepare import NEWBORN_MAX_DAYS, financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.figures.derive import TREND_YEARS
 from fjo_analysis.figures.tables import TABLES
+from fjo_analysis.i18n import _
 from fjo_analysis.measures.private_law import REPEAT_YEARS
 from fjo_analysis.measures.recurrence import LOOK_BACK_YEARS
 from fjo_analysis.measures.timeliness import LIMIT_WEEKS, SETTLED_OPEN_SHARE
@@ -41,19 +42,28 @@ class Section:
 
 
 def summary(rules: Rules) -> list[str]:
-    """The methods in four sentences (for workbooks' cover sheets)."""
+    """The methods in four sentences (for workbooks' cover sheets), in the current language."""
     return [
-        "Counts come from the protected statistics store of the release: every count is "
-        "computed once from case-level data, then protected for all areas and tables together.",
-        f"Counts under {rules.threshold} are suppressed ([c]), and further counts are "
-        "suppressed where a reader could work out a suppressed one (secondary suppression "
-        "by linear programming); every suppression is audited before release.",
-        "Rates per 10,000 (children aged 0-17 or live births) and shares are computed from "
-        "the published counts, with 95% intervals that allow for children coming to court "
-        "in sibling groups (quasi-Poisson rates, Wilson intervals for shares).",
-        f"Trends are the average annual change over the last {TREND_YEARS} years (a "
-        "quasi-Poisson model); regions are compared with England by funnel limits adjusted "
-        "for over-dispersion. The methods and quality page of the release gives the detail.",
+        _(
+            "Counts come from the protected statistics store of the release: every count is "
+            "computed once from case-level data, then protected for all areas and tables "
+            "together."
+        ),
+        _(
+            "Counts under {threshold} are suppressed ([c]), and further counts are "
+            "suppressed where a reader could work out a suppressed one (secondary suppression "
+            "by linear programming); every suppression is audited before release."
+        ).format(threshold=rules.threshold),
+        _(
+            "Rates per 10,000 (children aged 0-17 or live births) and shares are computed from "
+            "the published counts, with 95% intervals that allow for children coming to court "
+            "in sibling groups (quasi-Poisson rates, Wilson intervals for shares)."
+        ),
+        _(
+            "Trends are the average annual change over the last {years} years (a "
+            "quasi-Poisson model); regions are compared with England by funnel limits adjusted "
+            "for over-dispersion. The methods and quality page of the release gives the detail."
+        ).format(years=TREND_YEARS),
     ]
 
 

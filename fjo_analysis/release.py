@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fjo_analysis import settings
+from fjo_analysis.i18n import N_, _, current
 
 #: Shown, clearly marked, when no contact is configured (FJO_CONTACT).
-PLACEHOLDER_CONTACT = (
+PLACEHOLDER_CONTACT = N_(
     "Placeholder, not a real contact: no contact was set for this build "
     "(FJO_CONTACT). Set it to the team's email address before publishing."
 )
@@ -23,8 +24,8 @@ METHODS_PAGE = "methods.html"
 
 
 def long_date(day: dt.date) -> str:
-    """A date as GOV.UK writes it: 27 November 2026."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as GOV.UK writes it: 27 November 2026 (27 Tachwedd 2026 in Welsh)."""
+    return f"{day.day} {day:%B %Y}" if current().code == "en" else current().date(day)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Release:
 
     @property
     def contact_text(self) -> str:
-        return self.contact or PLACEHOLDER_CONTACT
+        return self.contact or _(PLACEHOLDER_CONTACT)
 
     @property
     def contact_is_placeholder(self) -> bool:
@@ -54,13 +55,13 @@ class Release:
     def items(self) -> list[tuple[str, str]]:
         """The release information as (term, text) pairs, in reading order."""
         return [
-            ("Release date", long_date(self.release_date)),
+            (_("Release date"), long_date(self.release_date)),
             (
-                "Next update",
-                long_date(self.next_update) if self.next_update else "Not yet announced",
+                _("Next update"),
+                long_date(self.next_update) if self.next_update else _("Not yet announced"),
             ),
-            ("Status", self.status),
-            ("Contact", self.contact_text),
+            (_("Status"), _(self.status)),
+            (_("Contact"), self.contact_text),
         ]
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import publish_display_data
 
-from fjo_analysis import disclosure, language
+from fjo_analysis import disclosure, i18n, language
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import ENGLAND, area, briefing_areas, local_areas
+from fjo_analysis.i18n import N_
 from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
@@ -28,65 +29,65 @@ from fjo_analysis.stats.trends import Trend
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
 # output checker can find them.
 COLUMNS = {
-    "year": ("Financial year", "text"),
-    "area": ("Area", "text"),
-    "age_band": ("Age at issue", "text"),
-    "final_order": ("Final order", "text"),
-    "applicant": ("Applicant", "text"),
-    "group": ("Children", "text"),
-    "notice": ("Notice of first hearing", "text"),
-    "within_years": ("Within (years)", "text"),
-    "children": ("Children (number)", "count"),
-    "newborns": ("Newborns (number)", "count"),
-    "infants": ("Infants (number)", "count"),
-    "cases": ("Cases (number)", "count"),
-    "open_cases": ("Cases still open (number)", "count"),
-    "within_26_weeks": ("Cases concluded within 26 weeks (number)", "count"),
-    "disposals": ("Cases concluded (number)", "count"),
-    "disposals_within_26_weeks": ("Concluded within 26 weeks (number)", "count"),
-    "disposals_within_26_weeks_pct": ("Concluded within 26 weeks (%)", "pct"),
-    "disposal_median_weeks": ("Median weeks to final order", "weeks"),
-    "open": ("Children in open cases (number)", "count"),
-    "mothers": ("Mothers (number)", "count"),
-    "with_earlier_proceedings": ("Mothers with earlier proceedings (number)", "count"),
-    "mothers_followed": ("Mothers followed up (number)", "count"),
-    "mothers_returned": ("Mothers returned (number)", "count"),
-    "with_notice_recorded": ("Children with notice recorded (number)", "count"),
-    "repeat_cases": ("Repeat applications (number)", "count"),
-    "rate": ("Rate per 10,000 children", "rate"),
-    "rate_lower": ("Lower 95% limit", "rate"),
-    "rate_upper": ("Upper 95% limit", "rate"),
-    "newborn_rate": ("Newborns per 10,000 live births", "rate"),
-    "newborn_rate_lower": ("Lower 95% limit", "rate"),
-    "newborn_rate_upper": ("Upper 95% limit", "rate"),
-    "infant_rate": ("Infants per 10,000 live births", "rate"),
-    "newborn_share_pct": ("Newborns as % of infants", "pct"),
-    "share_pct": ("Share (%)", "pct"),
-    "share_lower": ("Lower 95% limit (%)", "pct"),
-    "share_upper": ("Upper 95% limit (%)", "pct"),
-    "open_pct": ("Still open (%)", "pct"),
-    "repeat_pct": ("Repeat applications (%)", "pct"),
-    "returned_pct": ("Returned (%)", "pct"),
-    "within_26_weeks_pct": ("Concluded within 26 weeks (%)", "pct"),
-    "median_weeks": ("Median duration (weeks)", "weeks"),
-    "lower_quartile_weeks": ("Lower quartile (weeks)", "weeks"),
-    "upper_quartile_weeks": ("Upper quartile (weeks)", "weeks"),
-    "comparator_rate": ("Comparison area: rate per 10,000", "rate"),
-    "comparator_share_pct": ("Comparison area: share (%)", "pct"),
-    "comparator_median_weeks": ("Comparison area: median (weeks)", "weeks"),
-    "comparator_within_26_weeks_pct": ("Comparison area: within 26 weeks (%)", "pct"),
-    "newborn_share_lower": ("Lower 95% limit (%)", "pct"),
-    "newborn_share_upper": ("Upper 95% limit (%)", "pct"),
-    "repeat_lower": ("Lower 95% limit (%)", "pct"),
-    "repeat_upper": ("Upper 95% limit (%)", "pct"),
-    "comparison": ("Compared with England (95% level)", "text"),
-    "years": ("Years", "text"),
-    "annual_change_pct": ("Average change a year (%)", "pct"),
-    "lower_pct": ("Lower 95% limit (%)", "pct"),
-    "upper_pct": ("Upper 95% limit (%)", "pct"),
-    "p_value": ("p-value", "p"),
-    "model": ("Model", "text"),
-    "dispersion": ("Dispersion (scale)", "rate"),
+    "year": (N_("Financial year"), "text"),
+    "area": (N_("Area"), "text"),
+    "age_band": (N_("Age at issue"), "text"),
+    "final_order": (N_("Final order"), "text"),
+    "applicant": (N_("Applicant"), "text"),
+    "group": (N_("Children"), "text"),
+    "notice": (N_("Notice of first hearing"), "text"),
+    "within_years": (N_("Within (years)"), "text"),
+    "children": (N_("Children (number)"), "count"),
+    "newborns": (N_("Newborns (number)"), "count"),
+    "infants": (N_("Infants (number)"), "count"),
+    "cases": (N_("Cases (number)"), "count"),
+    "open_cases": (N_("Cases still open (number)"), "count"),
+    "within_26_weeks": (N_("Cases concluded within 26 weeks (number)"), "count"),
+    "disposals": (N_("Cases concluded (number)"), "count"),
+    "disposals_within_26_weeks": (N_("Concluded within 26 weeks (number)"), "count"),
+    "disposals_within_26_weeks_pct": (N_("Concluded within 26 weeks (%)"), "pct"),
+    "disposal_median_weeks": (N_("Median weeks to final order"), "weeks"),
+    "open": (N_("Children in open cases (number)"), "count"),
+    "mothers": (N_("Mothers (number)"), "count"),
+    "with_earlier_proceedings": (N_("Mothers with earlier proceedings (number)"), "count"),
+    "mothers_followed": (N_("Mothers followed up (number)"), "count"),
+    "mothers_returned": (N_("Mothers returned (number)"), "count"),
+    "with_notice_recorded": (N_("Children with notice recorded (number)"), "count"),
+    "repeat_cases": (N_("Repeat applications (number)"), "count"),
+    "rate": (N_("Rate per 10,000 children"), "rate"),
+    "rate_lower": (N_("Lower 95% limit"), "rate"),
+    "rate_upper": (N_("Upper 95% limit"), "rate"),
+    "newborn_rate": (N_("Newborns per 10,000 live births"), "rate"),
+    "newborn_rate_lower": (N_("Lower 95% limit"), "rate"),
+    "newborn_rate_upper": (N_("Upper 95% limit"), "rate"),
+    "infant_rate": (N_("Infants per 10,000 live births"), "rate"),
+    "newborn_share_pct": (N_("Newborns as % of infants"), "pct"),
+    "share_pct": (N_("Share (%)"), "pct"),
+    "share_lower": (N_("Lower 95% limit (%)"), "pct"),
+    "share_upper": (N_("Upper 95% limit (%)"), "pct"),
+    "open_pct": (N_("Still open (%)"), "pct"),
+    "repeat_pct": (N_("Repeat applications (%)"), "pct"),
+    "returned_pct": (N_("Returned (%)"), "pct"),
+    "within_26_weeks_pct": (N_("Concluded within 26 weeks (%)"), "pct"),
+    "median_weeks": (N_("Median duration (weeks)"), "weeks"),
+    "lower_quartile_weeks": (N_("Lower quartile (weeks)"), "weeks"),
+    "upper_quartile_weeks": (N_("Upper quartile (weeks)"), "weeks"),
+    "comparator_rate": (N_("Comparison area: rate per 10,000"), "rate"),
+    "comparator_share_pct": (N_("Comparison area: share (%)"), "pct"),
+    "comparator_median_weeks": (N_("Comparison area: median (weeks)"), "weeks"),
+    "comparator_within_26_weeks_pct": (N_("Comparison area: within 26 weeks (%)"), "pct"),
+    "newborn_share_lower": (N_("Lower 95% limit (%)"), "pct"),
+    "newborn_share_upper": (N_("Upper 95% limit (%)"), "pct"),
+    "repeat_lower": (N_("Lower 95% limit (%)"), "pct"),
+    "repeat_upper": (N_("Upper 95% limit (%)"), "pct"),
+    "comparison": (N_("Compared with England (95% level)"), "text"),
+    "years": (N_("Years"), "text"),
+    "annual_change_pct": (N_("Average change a year (%)"), "pct"),
+    "lower_pct": (N_("Lower 95% limit (%)"), "pct"),
+    "upper_pct": (N_("Upper 95% limit (%)"), "pct"),
+    "p_value": (N_("p-value"), "p"),
+    "model": (N_("Model"), "text"),
+    "dispersion": (N_("Dispersion (scale)"), "rate"),
 }
 
 
@@ -103,9 +104,12 @@ class Briefing(Phrases):
         stats_dir: str | Path,
         suppress_below: int = DEFAULT_SUPPRESS_BELOW,
         round_to: int = DEFAULT_ROUND_TO,
+        lang: str = i18n.SOURCE,
     ):
         self.area = area(area_code)
         self.topic = topic
+        #: The briefing's language, also the current one for the sentence helpers.
+        self.lang = i18n.activate(lang)
         self.rules = disclosure.Rules(threshold=suppress_below, round_to=round_to)
         self.store = Store(Path(stats_dir))
         stored = self.store.manifest["rules"]
@@ -235,8 +239,37 @@ class Briefing(Phrases):
 
     @property
     def name(self) -> str:
-        """The area's name as it reads in a sentence ('the North East', 'England')."""
-        return language.place(self.area.name)
+        """The area's name as it reads in a sentence ('the North East', 'England'; in
+        Welsh, the Welsh name: 'Cymru')."""
+        if self.lang.code == i18n.SOURCE:
+            return language.place(self.area.name)
+        return self.lang.area_name(self.area.name)
+
+    @property
+    def area_name(self) -> str:
+        """The area's name in the briefing's language, as a title shows it."""
+        return self.lang.area_name(self.area.name)
+
+    def value(self, label):
+        """A label of a table (an area, an age band, a final order) in this language."""
+        return self.lang.value(label)
+
+    def t(self, message: str, **values) -> str:
+        """``message`` in the briefing's language, filled with ``values`` and the names a
+        briefing's sentences use: ``{area}`` (as it reads in a sentence), ``{area_name}``
+        (as a title shows it), ``{other}`` (the comparison area), each with its Welsh
+        prepositional forms (``{yn_area}``: see :func:`fjo_analysis.i18n.forms`).
+        Notebooks bind it as ``_ = b.t``, so ``make translations`` finds their strings."""
+        names = {
+            **i18n.forms("area", self.name),
+            **i18n.forms("other", self.lang.area_name(self.comparator.name)),
+            "area_name": self.area_name,
+        }
+        return self.lang.gettext(message).format(**{**names, **values})
+
+    def long_date(self, day) -> str:
+        """A date in running text: '05 March 2025' (English, as before); '5 Mawrth 2025'."""
+        return f"{day:%d %B %Y}" if self.lang.code == i18n.SOURCE else self.lang.date(day)
 
     # -- local profiles: pooled periods of local areas ------------------------------------
 
@@ -339,7 +372,9 @@ class Briefing(Phrases):
             "caption": self._safe_text(caption),
             "alt": self._safe_text(alt),
             "svg": chart.svg,
-            "table": self._table_part(data, f"Data for: {caption}", columns, None),
+            "table": self._table_part(
+                data, self.t(N_("Data for: {caption}"), caption=caption), columns, None
+            ),
         }
         self._record(part, {"image/svg+xml": chart.svg, "text/plain": alt})
 
@@ -367,18 +402,20 @@ class Briefing(Phrases):
             numeric = any(isinstance(v, float) for v in published[c])
             default = (c.replace("_", " ").capitalize(), "rate" if numeric else "text")
             label, kind = COLUMNS.get(c, default)
-            label = overrides.get(c) or label
+            label = overrides.get(c) or self.lang.gettext(label)
             if c in spec.counts:
                 kind = "count"
-                label = label if label.endswith("(number)") else f"{label} (number)"
+                number = self.lang.gettext("(number)")
+                label = label if label.endswith(number) else f"{label} {number}"
             cols.append({"name": c, "label": label, "kind": kind})
+        # values as published (a label is translated where it is shown: parts.format_cell)
         rows = [[_jsonable(v) for v in row] for row in published[columns].itertuples(index=False)]
         has_mark = any(disclosure.MARK in row for row in rows)
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
         if any(v is None or v == disclosure.NOT_AVAILABLE for row in rows for v in row):
-            notes.append(language.NOT_AVAILABLE_NOTE)
+            notes.append(self.lang.gettext(language.NOT_AVAILABLE_NOTE))
         store_table = TABLES.get(published.attrs.get("table_name", "").partition(":")[0])
         keys = ("area_code", *(store_table.keys if store_table else ("financial_year",)))
         where = [k for k in keys if k in published.columns]

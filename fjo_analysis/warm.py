@@ -135,7 +135,9 @@ def _child(conn: socket.socket) -> int:
         config = settings.Settings.from_json(request["settings"])
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         threading.Thread(target=_watch_client, args=(conn,), daemon=True).start()
-        code = build.run(request["area"], request["topic"], config, engine=ENGINE)
+        code = build.run(
+            request["area"], request["topic"], config, engine=ENGINE, lang=request["lang"]
+        )
     except BaseException as err:  # the client must always get an answer
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # done: the client leaving is no signal now
@@ -198,10 +200,16 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
     raise BriefingError(f"the warm builder did not start (see {config.build_dir / 'warm.log'})")
 
 
-def build_briefing(area: str, topic: str, config: settings.Settings) -> int:
+def build_briefing(area: str, topic: str, config: settings.Settings, lang: str = "en") -> int:
     """Ask the warm server to build one briefing with these settings; return its exit code."""
     path = socket_path(config)
-    request = {"area": area, "topic": topic, "cwd": os.getcwd(), "settings": config.to_json()}
+    request = {
+        "area": area,
+        "topic": topic,
+        "lang": lang,
+        "cwd": os.getcwd(),
+        "settings": config.to_json(),
+    }
     for _ in range(3):
         conn = _connect(path) or _start(path, config)
         fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])

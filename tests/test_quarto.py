@@ -18,7 +18,7 @@ from tests.make_helpers import make, mini_project
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: What fjo build passes (build.execute), so what Quarto's -P may set.
-PARAMETERS = {"area", "area_notes", "stats_dir", "suppress_below", "round_to"}
+PARAMETERS = {"area", "area_notes", "stats_dir", "suppress_below", "round_to", "lang"}
 
 
 def front_matter(nb) -> dict:

@@ -41,12 +41,16 @@ class Rules:
 
     @property
     def note(self) -> str:
-        text = (
-            f"[c] marks a figure suppressed to protect confidentiality: a count under "
-            f"{self.threshold}, a figure based on one, or a cell that would reveal one."
-        )
+        from fjo_analysis.i18n import _  # the current language's (see fjo_analysis.i18n)
+
+        text = _(
+            "[c] marks a figure suppressed to protect confidentiality: a count under "
+            "{threshold}, a figure based on one, or a cell that would reveal one."
+        ).format(threshold=self.threshold)
         if self.round_to > 1:
-            text += f" Counts are rounded to the nearest {self.round_to}."
+            text += _(" Counts are rounded to the nearest {round_to}.").format(
+                round_to=self.round_to
+            )
         return text
 
 

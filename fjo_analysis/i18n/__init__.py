@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
+from fjo_analysis.i18n.glossary import mutations
+
+#: A span of financial years as a label: "2020/21 to 2024/25".
+_SPAN = re.compile(r"(\d{4}/\d{2}) to (\d{4}/\d{2})")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "fjo"
 #: Language code -> (Babel locale, name in that language).
@@ -110,3 +115,108 @@ class Language:
     def date(self, day: dt.date) -> str:
         """27 November 2026 / 27 Tachwedd 2026."""
         return format_date(day, format="d MMMM y", locale=self.locale)
+
+    @property
+    def suffix(self) -> str:
+        """What a document's file name carries before its format: '' or '.cy'."""
+        return "" if self.code == SOURCE else f".{self.code}"
+
+    def area_name(self, name: str) -> str:
+        """An area's name in this language (Wales -> Cymru; Cardiff -> Caerdydd): the
+        glossary's, else the name itself (an English authority has no Welsh name)."""
+        if self.code == SOURCE:
+            return name
+        from fjo_analysis.i18n.glossary import welsh_names
+
+        return welsh_names().get(name, name)
+
+    def value(self, text):
+        """A label in a table or chart (an area, an age band, a final order) in this
+        language; anything else (a number, [c], [x]) as it is."""
+        if self.code == SOURCE or not isinstance(text, str) or not text:
+            return text
+        named = self.area_name(text)
+        if named != text:
+            return named
+        span = _SPAN.fullmatch(text)
+        if span:
+            return self.gettext("{first} to {last}").format(first=span[1], last=span[2])
+        return self.gettext(text)
+
+
+#: The language the catalogue's message ids are written in.
+SOURCE = "en"
+
+
+def _mutated(name: str, kind: int, letters: str) -> tuple[str, str]:
+    """The name's first word mutated (``kind``: 0 soft, 1 nasal, 2 aspirate) where its
+    first letters are among those this mutation changes; and the rest of the name."""
+    first, _, rest = name.partition(" ")
+    found = mutations(first)
+    if any(first.startswith(radical) for radical in letters.split()) and len(found) > kind:
+        first = found[kind]
+    return first, rest
+
+
+def yn(name: str) -> str:
+    """'in' before a Welsh place name, with the nasal mutation it causes: yng Nghymru, ym
+    Mhowys, yn Nhorfaen, ym Merthyr Tudful, yn Abertawe, yn Lloegr."""
+    word, rest = _mutated(name, 1, "C P T G B D")
+    preposition = "yng" if word.startswith("Ng") else "ym" if word.startswith("M") else "yn"
+    return " ".join(filter(None, [preposition, word, rest]))
+
+
+def na(name: str) -> str:
+    """'than' before a name, with the aspirate mutation: na Chymru, na Lloegr, nag Abertawe."""
+    word, rest = _mutated(name, 2, "C P T")
+    return " ".join(filter(None, ["nag" if word[:1] in "AEIOUWYÂ" else "na", word, rest]))
+
+
+def a(name: str) -> str:
+    """'with' before a name, with the aspirate mutation: â Chymru, â Lloegr, ag Abertawe."""
+    word, rest = _mutated(name, 2, "C P T")
+    return " ".join(filter(None, ["ag" if word[:1] in "AEIOUWYÂ" else "â", word, rest]))
+
+
+def i(name: str) -> str:
+    """'to' or 'from' before a name, with the soft mutation: i Gymru, i Loegr, i Bowys."""
+    word, rest = _mutated(name, 0, "Ll Rh C P T G B D M")
+    return " ".join(filter(None, ["i", word, rest]))
+
+
+def forms(key: str, name: str) -> dict[str, str]:
+    """A name for a sentence template, as it reads after each Welsh preposition:
+    ``{key}``, ``{yn_key}``, ``{na_key}``, ``{a_key}``, ``{i_key}``. English templates
+    use ``{key}`` only ("in {area}"); Welsh ones use the form their preposition needs."""
+    return {
+        key: name,
+        f"yn_{key}": yn(name),
+        f"na_{key}": na(name),
+        f"a_{key}": a(name),
+        f"i_{key}": i(name),
+    }
+
+
+_current = Language(SOURCE)
+
+
+def activate(code: str) -> Language:
+    """Make ``code`` the language of the document being built (a notebook's Briefing and
+    the renderers set it; each briefing is built in a process of its own)."""
+    global _current
+    _current = Language(code)
+    return _current
+
+
+def current() -> Language:
+    return _current
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (extracted by ``make translations``)."""
+    return _current.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue where it is defined; translate it where used."""
+    return message

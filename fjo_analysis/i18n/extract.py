@@ -29,3 +29,12 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
                 code, keywords, comment_tags, {"encoding": "utf-8"}
             ):
                 yield number, funcname, message, [*comments, f"code cell {number}"]
+
+
+def extract_params(fileobj, keywords, comment_tags, options):
+    """An area's ``notes`` (``params/<slug>.yaml``): wording a briefing's summary shows."""
+    import yaml
+
+    notes = (yaml.safe_load(fileobj) or {}).get("notes")
+    if notes:
+        yield 1, None, notes.strip(), ["notes of the area (params)"]

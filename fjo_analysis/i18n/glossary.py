@@ -11,6 +11,8 @@ from pathlib import Path
 
 GLOSSARY = Path(__file__).resolve().parent / "glossary.csv"
 STATUSES = ("confirmed", "awaiting review")
+#: The note of a local authority's term (its Welsh name is the ONS file's).
+AUTHORITY = "place name (local authority, ONS utla_name_welsh)"
 
 #: Welsh initial-consonant mutations (soft, nasal, aspirate), longest radical first.
 _MUTATIONS = (
@@ -42,6 +44,7 @@ class Term:
     welsh: str
     forms: tuple[str, ...]  # the Welsh term and its other accepted forms (mutations, plurals)
     status: str
+    note: str = ""
 
     def used_in(self, english_text: str) -> bool:
         return re.search(rf"\b{re.escape(self.english)}\b", english_text, re.IGNORECASE) is not None
@@ -70,11 +73,24 @@ def terms() -> tuple[Term, ...]:
                     f"{GLOSSARY}, row {line}: status {row['status']!r}, expected one of {STATUSES}"
                 )
             forms = [row["welsh"], *filter(None, row["welsh_forms"].split(";"))]
-            found.append(Term(row["english"], row["welsh"], tuple(forms), row["status"]))
+            found.append(
+                Term(row["english"], row["welsh"], tuple(forms), row["status"], row["note"])
+            )
     las = local_authorities().dropna(subset=["la_name_welsh"])
     for name, welsh in zip(las["la_name"], las["la_name_welsh"], strict=True):
-        found.append(Term(name, welsh, (welsh, *mutations(welsh)), "confirmed"))
+        found.append(Term(name, welsh, (welsh, *mutations(welsh)), "confirmed", AUTHORITY))
     return tuple(found)
+
+
+@cache
+def welsh_names() -> dict[str, str]:
+    """Places by their English name -> Welsh name: the glossary's place names (countries,
+    English regions) and every Welsh authority (ONS)."""
+    return {
+        t.english: t.welsh
+        for t in terms()
+        if t.note.startswith("place name") or t.note == AUTHORITY
+    }
 
 
 def inconsistencies(pairs) -> list[str]:

@@ -2,6 +2,11 @@
 a row (table, area_code, area, year, breakdown, measure, unit, value), with ``[c]`` and
 ``[x]`` as in the published tables; and the data dictionary that explains them.
 
+A Welsh briefing's CSV (``<topic>.cy.csv``) holds the same rows: the column names, tables,
+measures, units, breakdowns and values are identifiers the data dictionary defines (and
+the audit matches against the store), so they are the same in both languages; only the
+area's name is in Welsh.
+
 Both come from the protected statistics store only (a briefing's tables are read from it),
 and both write a value the same way (:func:`value_text`), so the audit can match every
 count in a CSV against the store.
@@ -141,7 +146,7 @@ def briefing_rows(doc: BriefingDoc) -> pd.DataFrame:
                     (
                         table,
                         code,
-                        _area_name(code),
+                        doc.lang.area_name(_area_name(code)),
                         year,
                         breakdown,
                         c["name"],

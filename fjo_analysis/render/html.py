@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
+from fjo_analysis import i18n
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.geography import briefing_areas
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
@@ -34,6 +35,7 @@ def _environment() -> jinja2.Environment:
         extensions=["jinja2.ext.loopcontrols"],
         autoescape=False,  # the template escapes every value itself (``| e``)
     )
+    env.globals["_"] = i18n._  # the current language's (the build activates the document's)
     env.filters.update(
         md=markdown_html,
         cell=format_cell,
@@ -45,14 +47,20 @@ def _environment() -> jinja2.Environment:
 TEMPLATE = _environment().get_template("briefing.html.j2")
 
 
+def methods_page(lang: i18n.Language) -> str:
+    """The methods and quality page in this language (relative to reports/)."""
+    return f"methods{lang.suffix}.html"
+
+
 def render(doc: BriefingDoc, rules: Rules) -> str:
     """The briefing as one self-contained HTML page."""
     areas = {a.code: a.name for a in briefing_areas().values()}
     resources = {
         "doc": doc,
         "css": CSS,
-        "banner": SYNTHETIC_BANNER,
+        "banner": doc.lang.gettext(SYNTHETIC_BANNER),
         "disclosure_note": rules.note,
-        "area_name": areas.get(doc.parameters.get("area", ""), doc.area),
+        "area_name": doc.lang.area_name(areas.get(doc.parameters.get("area", ""), doc.area)),
+        "methods": methods_page(doc.lang),
     }
     return TEMPLATE.render(resources=resources)

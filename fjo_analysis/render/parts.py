@@ -7,14 +7,16 @@ from dataclasses import dataclass
 
 import nbformat
 
+from fjo_analysis import i18n
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.i18n import N_, _
 from fjo_analysis.language import NOT_AVAILABLE_NOTE
 from fjo_analysis.release import Release
 from fjo_analysis.settings import Settings
 from fjo_analysis.stats.rates import NOT_SIGNIFICANT
 
-SYNTHETIC_BANNER = (
+SYNTHETIC_BANNER = N_(
     "These figures come from made-up data that show how the briefing works. "
     "They are not real statistics."
 )
@@ -22,11 +24,12 @@ SYNTHETIC_BANNER = (
 WORDING_PARAMETERS = {"area_notes"}
 #: Plain names for the notebook parameters shown under "Technical details".
 PARAMETER_WORDS = {
-    "area": "area code",
-    "stats_dir": "statistics folder",
-    "data_dir": "prepared data folder",
-    "suppress_below": "counts suppressed below",
-    "round_to": "counts rounded to (0: not rounded)",
+    "area": N_("area code"),
+    "stats_dir": N_("statistics folder"),
+    "data_dir": N_("prepared data folder"),
+    "suppress_below": N_("counts suppressed below"),
+    "round_to": N_("counts rounded to (0: not rounded)"),
+    "lang": N_("language"),
 }
 
 
@@ -45,14 +48,41 @@ class BriefingDoc:
     topic: str
     code_version: str
     built: dt.datetime  # the build's date (SOURCE_DATE_EPOCH when set), UTC
+    lang: i18n.Language = i18n.Language(i18n.SOURCE)
 
     @property
     def build_date(self) -> str:
         return build_date(self.built)
 
-    #: What [x] means, said beside what [c] means on every page.
-    not_available_note = NOT_AVAILABLE_NOTE
     release: Release | None = None  # release information, set by the build
+
+    @property
+    def not_available_note(self) -> str:
+        """What [x] means, said beside what [c] means on every page."""
+        return self.lang.gettext(NOT_AVAILABLE_NOTE)
+
+    @property
+    def source_name(self) -> str:
+        """The data source's name (the synthetic extract's in the reader's language)."""
+        return self.lang.value(self.manifest["source_name"])
+
+    @property
+    def suffix(self) -> str:
+        """'' or '.cy': the file names of this language's version."""
+        return self.lang.suffix
+
+    def other_versions(self) -> list[tuple[i18n.Language, str]]:
+        """The other language versions of a document about Wales, by file name (from
+        beside this one), for the link between them; none for any other document."""
+        from fjo_analysis.build import about_wales
+
+        if not about_wales(self.area, self.topic):
+            return []
+        return [
+            (other, f"{self.topic}{other.suffix}.html")
+            for other in map(i18n.Language, i18n.LANGUAGES)
+            if other.code != self.lang.code
+        ]
 
     @property
     def synthetic(self) -> bool:
@@ -70,28 +100,33 @@ class BriefingDoc:
         """What the briefing was built from, in plain words."""
         m = self.manifest
         return [
-            ("Data source", m["source_name"] + (" (illustrative only)" if self.synthetic else "")),
             (
-                "Data covers",
-                f"financial years {financial_year_label(m['first_year'])}"
-                f" to {financial_year_label(m['last_year'])}; extract "
-                f"date {m['extract_date']}",
+                _("Data source"),
+                self.source_name + (_(" (illustrative only)") if self.synthetic else ""),
             ),
-            ("Built", self.build_date),
+            (
+                _("Data covers"),
+                _("financial years {first} to {last}; extract date {extract_date}").format(
+                    first=financial_year_label(m["first_year"]),
+                    last=financial_year_label(m["last_year"]),
+                    extract_date=m["extract_date"],
+                ),
+            ),
+            (_("Built"), self.build_date),
         ]
 
     def technical(self) -> list[tuple[str, str]]:
         """How to reproduce it: the data file's fingerprint, code version and settings."""
         settings = "; ".join(
-            f"{PARAMETER_WORDS.get(k, k.replace('_', ' '))}: {v}"
+            f"{_(PARAMETER_WORDS[k]) if k in PARAMETER_WORDS else k.replace('_', ' ')}: {v}"
             for k, v in sorted(self.parameters.items())
             if k not in WORDING_PARAMETERS
         )
         return [
-            ("Data file fingerprint (SHA-256)", self.manifest["source_sha256"]),
+            (_("Data file fingerprint (SHA-256)"), self.manifest["source_sha256"]),
             *self._code_mapping(),
-            ("Code version", self.code_version),
-            ("Settings used", settings),
+            (_("Code version"), self.code_version),
+            (_("Settings used"), settings),
         ]
 
     def provenance(self) -> list[tuple[str, str]]:
@@ -103,14 +138,17 @@ class BriefingDoc:
         if not by_kind:
             return []
         words = {
-            "current": "current codes",
-            "retired→successor": "retired codes mapped to their successor",
-            "combined unit": "codes of authorities that later split, under a combined unit",
-            "newer code→2024 unit": "newer codes mapped to the 2024 authority",
-            "unknown": "unknown codes",
+            "current": N_("current codes"),
+            "retired→successor": N_("retired codes mapped to their successor"),
+            "combined unit": N_("codes of authorities that later split, under a combined unit"),
+            "newer code→2024 unit": N_("newer codes mapped to the 2024 authority"),
+            "unknown": N_("unknown codes"),
         }
-        text = "; ".join(f"{rows:,} rows: {words.get(k, k)}" for k, rows in by_kind.items())
-        return [("Local-authority codes (April 2024 geography)", text)]
+        text = "; ".join(
+            _("{rows} rows: {what}").format(rows=f"{rows:,}", what=_(words[k]) if k in words else k)
+            for k, rows in by_kind.items()
+        )
+        return [(_("Local-authority codes (April 2024 geography)"), text)]
 
 
 def build_date(moment: dt.datetime) -> str:
@@ -118,13 +156,21 @@ def build_date(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def read(nb: nbformat.NotebookNode, area: str, topic: str, config: Settings) -> BriefingDoc:
+def read(
+    nb: nbformat.NotebookNode, area: str, topic: str, config: Settings, lang: str = i18n.SOURCE
+) -> BriefingDoc:
     """Collect the parts from an executed notebook. Markdown cells are published unless
-    tagged 'internal'; raw cells (the Quarto front matter) never are."""
+    tagged 'internal' (in ``lang``: the catalogue has each published cell, as
+    ``make translations`` extracts it); raw cells (the Quarto front matter) never are.
+    ``lang`` becomes the current language, for the renderers' own words."""
+    language = i18n.activate(lang)
     headline, findings, body, disclosure, manifest = None, [], [], [], {}
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "internal" not in cell.metadata.get("tags", []):
-            body.append({"kind": "markdown", "markdown": cell.source})
+            source = cell.source
+            if language.code != i18n.SOURCE:
+                source = language.gettext(source.strip())
+            body.append({"kind": "markdown", "markdown": source})
         for output in cell.get("outputs", []):
             part = output.get("metadata", {}).get("fjo")
             if part is None:
@@ -155,18 +201,20 @@ def read(nb: nbformat.NotebookNode, area: str, topic: str, config: Settings) -> 
         topic=topic,
         code_version=config.version(),
         built=config.built_at(),
+        lang=language,
     )
 
 
 def format_cell(value, kind: str) -> str:
     """A published value as text: counts with separators, rates and shares to 1 dp; a
-    comparison as it reads under its "Compared with ..." heading."""
+    comparison as it reads under its "Compared with ..." heading; a label (an area, an
+    age band, a final order) in the current language."""
     if value is None:
         return NOT_AVAILABLE
     if value == NOT_SIGNIFICANT:
-        return "not significantly different"
+        return _("not significantly different")
     if value in (MARK, NOT_AVAILABLE) or kind == "text":
-        return str(value)
+        return str(i18n.current().value(value))
     if kind == "count":
         return f"{int(value):,}"
     if kind == "p":

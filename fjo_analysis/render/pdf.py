@@ -8,6 +8,7 @@ import typst
 from pypdf import PdfReader
 
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.i18n import _
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 from fjo_analysis.render.typst_markup import escape, markdown, string
 
@@ -19,10 +20,10 @@ LONG_TABLE_ROWS = 30
 CHART_WIDTHS = ("50%", "45%", "56%")
 MIN_LINES = 5
 PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (fjo_analysis)")
-#set text(lang: "en", region: "GB", font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt)
+#set text({language}, font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt)
 #set page(paper: "a4", margin: (x: 1.7cm, y: 1.7cm), header: {header},
   footer: context [#set text(size: 9pt); {footer} #h(1fr)
-    Page #counter(page).display() of #counter(page).final().first()])
+    {page} #counter(page).display() {of} #counter(page).final().first()])
 #set par(justify: false, leading: 0.6em)
 #show heading.where(level: 1): set text(size: 20pt, fill: {accent})
 #show heading.where(level: 2): set text(size: 14pt, fill: {accent})
@@ -59,20 +60,32 @@ def source(
     doc: BriefingDoc, rules: Rules, chart_width: str = CHART_WIDTHS[0]
 ) -> tuple[str, dict[str, str]]:
     """Typst source for the briefing and the SVG inputs it reads (by key)."""
-    banner = "Illustrative synthetic data: not real statistics" if doc.synthetic else ""
+    banner = _("Illustrative synthetic data: not real statistics") if doc.synthetic else ""
     header = f'[#set text(size: 9pt, weight: "bold"); {escape(banner)}]' if banner else "none"
-    footer = escape(f"{doc.title} · built {doc.build_date}")
-    parts = [PREAMBLE.format(title=string(doc.title), header=header, footer=footer, accent=ACCENT)]
+    footer = escape(_("{title} · built {date}").format(title=doc.title, date=doc.build_date))
+    language = 'lang: "en", region: "GB"' if doc.lang.code == "en" else f'lang: "{doc.lang.code}"'
+    parts = [
+        PREAMBLE.format(
+            title=string(doc.title),
+            header=header,
+            footer=footer,
+            accent=ACCENT,
+            language=language,
+            page=escape(_("Page")),
+            of=escape(_("of")),
+        )
+    ]
     if doc.synthetic:
         parts.append(
             f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*Illustrative synthetic data.* {escape(SYNTHETIC_BANNER)}]\n"
+            f"[*{escape(_('Illustrative synthetic data.'))}* "
+            f"{escape(_(SYNTHETIC_BANNER))}]\n"
         )
     parts.append(f"= {escape(doc.title)}\n\n{escape(doc.summary)}\n\n")
     findings = "\n".join(f"- {escape(f)}" for f in doc.findings)
     parts.append(
         f"#block(fill: luma(243), inset: 10pt, width: 100%, stroke: (left: 4pt + "
-        f"{ACCENT}))[\n== Key findings\n{findings}\n]\n\n"
+        f"{ACCENT}))[\n== {escape(_('Key findings'))}\n{findings}\n]\n\n"
     )
     inputs = {}
     for i, part in enumerate(doc.body):
@@ -100,18 +113,22 @@ def source(
             f"/ {escape(term)}: {escape(text)}" for term, text in doc.release.items()
         )
         parts.append(
-            f"== Release information\n\n{release}\n/ Methods and quality: "
-            f'#link("../methods.pdf")[methods and quality information for this release]\n\n'
+            f"== {escape(_('Release information'))}\n\n{release}\n"
+            f"/ {escape(_('Methods and quality'))}: "
+            f'#link("../methods{doc.suffix}.pdf")'
+            f"[{escape(_('methods and quality information for this release'))}]\n\n"
         )
     about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.about())
     technical = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical())
+    reproducing = _(
+        "For anyone checking or reproducing this briefing: the fingerprint identifies the "
+        "exact data file used, and the settings are those the briefing was built with."
+    )
     parts.append(
-        f"== About this briefing\n\n#set text(size: 9pt)\n{about}\n"
-        f"/ Disclosure control and symbols: {escape(rules.note)} "
+        f"== {escape(_('About this briefing'))}\n\n#set text(size: 9pt)\n{about}\n"
+        f"/ {escape(_('Disclosure control and symbols'))}: {escape(rules.note)} "
         f"{escape(doc.not_available_note)}\n\n"
-        f"=== Technical details\n\nFor anyone checking or reproducing this briefing: the "
-        f"fingerprint identifies the exact data file used, and the settings are those the "
-        f"briefing was built with.\n\n{technical}\n]\n"
+        f"=== {escape(_('Technical details'))}\n\n{escape(reproducing)}\n\n{technical}\n]\n"
     )
     return "".join(parts), inputs
 

@@ -19,6 +19,7 @@ import gptables
 import pandas as pd
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
+from fjo_analysis.i18n import N_, _
 from fjo_analysis.methods import summary
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
@@ -31,7 +32,7 @@ NUMBER_FORMATS = {
     "p": "0.0000",
     "text": "0",
 }
-NOT_AVAILABLE_NOTE = (
+NOT_AVAILABLE_NOTE = N_(
     "[x] marks a figure that is not available (for example, repeat applications need "
     "three earlier years of data, or a comparison with itself)."
 )
@@ -84,7 +85,7 @@ def table_notes(t: dict) -> list[str]:
     its notes wherever it shows [c])."""
     notes = list(t["notes"])
     if any(v is None or v == NOT_AVAILABLE for row in t["rows"] for v in row):
-        notes.append(NOT_AVAILABLE_NOTE)
+        notes.append(_(NOT_AVAILABLE_NOTE))
     return notes
 
 
@@ -100,25 +101,29 @@ class _Notes:
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"Note reference": list(self.refs.values()), "Note text": list(self.refs)}
+            {_("Note reference"): list(self.refs.values()), _("Note text"): list(self.refs)}
         )
 
 
 def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
     """Write the workbook to ``path``."""
-    source = f"Source: {doc.manifest['source_name']} (SHA-256 {doc.manifest['source_sha256']})"
-    subtitles = [SYNTHETIC_BANNER] if doc.synthetic else []
+    source = _("Source: {source} (SHA-256 {sha256})").format(
+        source=doc.source_name, sha256=doc.manifest["source_sha256"]
+    )
+    subtitles = [_(SYNTHETIC_BANNER)] if doc.synthetic else []
     notes = _Notes()
     sheets = {}
     for i, t in enumerate(doc.tables(), start=1):
         refs = "".join(notes.refer(n) for n in table_notes(t))
-        sheets[f"Table {i}"] = gptables.GPTable(
+        sheets[_("Table {number}").format(number=i)] = gptables.GPTable(
             table=_frame(t),
             table_name=_table_name(i, t["caption"]),
             title=t["caption"] + refs,
             subtitles=subtitles,
-            instructions="This worksheet contains one table. Some cells refer to notes, "
-            "which can be found on the notes worksheet.",
+            instructions=_(
+                "This worksheet contains one table. Some cells refer to notes, "
+                "which can be found on the notes worksheet."
+            ),
             source=source,
             index_columns={2: 0},
             additional_formatting=_number_formats(t),
@@ -127,20 +132,35 @@ def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
     about = [f"{term}: {value}" for term, value in [*release[:3], *doc.provenance()]]
     cover = gptables.Cover(
         title=doc.title,
-        intro=[*subtitles, doc.summary, "Key findings:", *doc.findings],
+        intro=[*subtitles, doc.summary, _("Key findings:"), *doc.findings],
         about=[
             *about,
-            f"Disclosure control: {rules.note}",
-            "Methods summary:",
+            _("Disclosure control: {note}").format(note=rules.note),
+            _("Methods summary:"),
             *summary(rules),
-            f"[c] and [x]: {MARK} and {NOT_AVAILABLE} are explained on the notes worksheet.",
+            _("[c] and [x]: {c} and {x} are explained on the notes worksheet.").format(
+                c=MARK, x=NOT_AVAILABLE
+            ),
         ],
         contact=[doc.release.contact_text] if doc.release else None,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # gptables' pandas deprecation warnings
+        one_table = _("This worksheet contains one table.")
         workbook = gptables.produce_workbook(
-            str(path), sheets=sheets, cover=cover, notes_table=notes.table()
+            str(path),
+            sheets=sheets,
+            cover=cover,
+            notes_table=notes.table(),
+            # gptables' own words (its defaults, in the current language)
+            contentsheet_label=_("Contents"),
+            contentsheet_options={
+                "title": _("Table of contents"),
+                "column_names": [_("Sheet name"), _("Table description")],
+                "instructions": one_table,
+            },
+            notesheet_label=_("Notes"),
+            notesheet_options={"title": _("Notes"), "instructions": one_table},
         )
         workbook.set_properties(
             {
