@@ -226,22 +226,12 @@ def _running(pid: int) -> bool:
 def document_suffix(area_slug: str, topic: str, lang: str) -> str:
     """'' for English, '.cy' for Welsh (``care-proceedings.cy.html``); refuses a Welsh
     document about anywhere but Wales and its authorities, which are published in English."""
-    from fjo_analysis.i18n import Language
+    from fjo_analysis.i18n import Language, about_wales
 
     language = Language(lang)
     if language.suffix and not about_wales(area_slug, topic):
         raise BriefingError(f"{area_slug}/{topic}: lang={lang!r} is for documents about Wales only")
     return language.suffix
-
-
-def about_wales(area_slug: str, topic: str) -> bool:
-    """Whether a document is about Wales: the Wales briefings and the profiles of Wales's
-    authorities (GSS codes W06...)."""
-    from fjo_analysis import profiles
-
-    if area_slug == profiles.PROFILES:
-        return topic.startswith("W")
-    return area_slug == "wales"
 
 
 def render(

@@ -3,8 +3,8 @@
 Independent of how an output was made, it reads what a reader would read:
 
 * tables (HTML ``<table>``, spreadsheet sheets, CSV): every cell under a count column
-  (a header ending "(number)") must be ``[c]``, ``[x]`` or a whole number at or above the
-  threshold;
+  (a header ending "(number)", in Welsh "(nifer)") must be ``[c]``, ``[x]`` or a whole
+  number at or above the threshold;
 * running text (HTML text and alt text, PDF text, spreadsheet text cells): no phrase
   such as "3 children" with a number under the threshold;
 * the disclosure log beside each briefing: it must exist, and every cell it says was
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from fjo_analysis.disclosure import small_counts_in
 
-COUNT_HEADER = re.compile(r"\(number\)\s*$")
+COUNT_HEADER = re.compile(r"\((?:number|nifer)\)\s*$")  # English, Welsh
 SAFE_MARKS = {"[c]", "[x]", ""}
 
 

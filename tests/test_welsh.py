@@ -335,3 +335,36 @@ def test_no_axe_violations_on_any_welsh_page(welsh):
                 assert found == [] and external == [], (topic, found, external)
         finally:
             chromium.close()
+
+
+def test_the_output_check_reads_welsh_counts():
+    """A count under the threshold is found in Welsh as in English: after its label and a
+    colon in a sentence, and under a '(nifer)' header in a table."""
+    from fjo_analysis.check import COUNT_HEADER
+    from fjo_analysis.disclosure import small_counts_in
+
+    assert small_counts_in(
+        "Nifer y plant yng Nghymru a oedd yn destun achosion gofal yn 2024/25: 3, sef 4.2", 10
+    )
+    assert small_counts_in("Cyfran y babanod (nifer: 7): 52%.", 10)
+    assert small_counts_in(
+        "Nifer yr achosion yn 2024/25: 533; nifer ar agor (31 Mawrth 2025): 4;", 10
+    )
+    # a year, a share, a rate or a count at or above the threshold is not one
+    for text in (
+        "Nifer y plant yn 2024/25: 911, sef 14.7 fesul 10,000 o blant.",
+        "Roedd nifer y plant ar ei uchaf yn 2017/18: 1,149; yn 2024/25: 911.",
+        "Nifer y mamau: 518; o'r rhain, roedd 145 (28%) wedi bod",
+        "Cyfran (nifer: 12): 5%.",
+    ):
+        assert small_counts_in(text, 10) == [], text
+    assert COUNT_HEADER.search("Plant (nifer)") and COUNT_HEADER.search("Children (number)")
+
+
+def test_documents_about_wales_are_the_wales_briefings_and_welsh_profiles():
+    from fjo_analysis import profiles
+
+    assert i18n.PROFILES == profiles.PROFILES
+    assert i18n.about_wales("wales", "infants") and i18n.about_wales("profiles", "W06000015")
+    assert not i18n.about_wales("london", "infants")
+    assert not i18n.about_wales("profiles", "E06000001")

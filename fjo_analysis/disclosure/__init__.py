@@ -31,6 +31,14 @@ SMALL_COUNT_IN_TEXT = re.compile(
     rf"(?:[ \t\xa0]+(?i:{COUNT_NOUNS})|[ \t]*\n\s*{COUNT_NOUNS})\b"
 )
 
+# Welsh sentences never put a noun after a number (it would need the numeral's mutation):
+# a count follows its label and a colon, "Nifer y plant ... yn 2024/25: 3", or reads
+# "(nifer: 3)". A number then ends the clause (a comma, semicolon, full stop or bracket),
+# so a rate, share or year is not mistaken for it.
+SMALL_COUNT_IN_WELSH = re.compile(
+    r"(?i:\bnifer\b)[^:.;]{0,160}?:[ \t\xa0]*(\d+)(?![\d.,]*\d|%|/)(?=[,;.)\s]|$)"
+)
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -102,5 +110,11 @@ def is_protected(frame: pd.DataFrame) -> bool:
 
 
 def small_counts_in(text: str, threshold: int) -> list[str]:
-    """Phrases such as '3 children' that would publish a count under the threshold."""
-    return [m.group(0) for m in SMALL_COUNT_IN_TEXT.finditer(text) if int(m.group(1)) < threshold]
+    """Phrases such as '3 children' (in Welsh, 'Nifer y plant ...: 3') that would publish
+    a count under the threshold."""
+    return [
+        m.group(0)
+        for pattern in (SMALL_COUNT_IN_TEXT, SMALL_COUNT_IN_WELSH)
+        for m in pattern.finditer(text)
+        if int(m.group(1)) < threshold
+    ]

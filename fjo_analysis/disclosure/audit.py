@@ -178,6 +178,8 @@ def workbook_problems(reports: Path, stats_dir: Path, rules: Rules) -> list[Find
     """Counts in published workbooks that are not counts of the store."""
     from openpyxl import load_workbook
 
+    from fjo_analysis.check import COUNT_HEADER
+
     known = set()
     for name, spec in TABLES.items():
         for record in json.loads(
@@ -191,13 +193,13 @@ def workbook_problems(reports: Path, stats_dir: Path, rules: Rules) -> list[Find
             header = None
             for row in sheet.iter_rows(values_only=True):
                 if header is None:
-                    if any(isinstance(v, str) and v.rstrip().endswith("(number)") for v in row):
+                    if any(isinstance(v, str) and COUNT_HEADER.search(v) for v in row):
                         header = row
                     continue
                 for label, value in zip(header, row, strict=False):
                     if (
                         isinstance(label, str)
-                        and label.rstrip().endswith("(number)")
+                        and COUNT_HEADER.search(label)
                         and isinstance(value, int | float)
                         and int(value) not in known
                     ):

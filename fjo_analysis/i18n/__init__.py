@@ -146,6 +146,14 @@ class Language:
 
 #: The language the catalogue's message ids are written in.
 SOURCE = "en"
+#: The area slug of the Wales briefings, and of the local profiles (profiles.PROFILES).
+WALES, PROFILES = "wales", "profiles"
+
+
+def about_wales(area_slug: str, topic: str) -> bool:
+    """Whether a document is about Wales, so published in Welsh too: the Wales briefings
+    and the profiles of Wales's authorities (GSS codes W06...)."""
+    return area_slug == WALES or (area_slug == PROFILES and topic.startswith("W06"))
 
 
 def _mutated(name: str, kind: int, letters: str) -> tuple[str, str]:

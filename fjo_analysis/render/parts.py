@@ -74,9 +74,7 @@ class BriefingDoc:
     def other_versions(self) -> list[tuple[i18n.Language, str]]:
         """The other language versions of a document about Wales, by file name (from
         beside this one), for the link between them; none for any other document."""
-        from fjo_analysis.build import about_wales
-
-        if not about_wales(self.area, self.topic):
+        if not i18n.about_wales(self.area, self.topic):
             return []
         return [
             (other, f"{self.topic}{other.suffix}.html")
