@@ -152,11 +152,12 @@ endef
 $(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(eval $(call WELSH_BRIEFING_RULE,$(a),$(t)))))
 
 # The release-wide outputs: the methods and quality page and the CSV of all figures.
-RELEASE_FILES := reports/methods.html reports/methods.pdf reports/figures.csv reports/figures-dictionary.csv
+RELEASE_FILES := reports/methods.html reports/methods.pdf reports/methods.cy.html reports/methods.cy.pdf \
+	reports/figures.csv reports/figures-dictionary.csv
 RELEASE_CODE := $(call files_under,fjo_analysis/publish.py fjo_analysis/methods.py \
 	fjo_analysis/revisions.py fjo_analysis/release.py fjo_analysis/render/csv.py \
 	fjo_analysis/render/methods_page.py fjo_analysis/render/pdf.py fjo_analysis/render/templates)
-$(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) \
+$(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) $(WELSH_CATALOGUE) \
 		$(wildcard notebooks/*.ipynb params/*.yaml) | $(STAMP)
 	$(FJO) release
 
@@ -215,11 +216,12 @@ bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/re
 	$(BIN)/python benchmarks/run.py
 
 # Reader-facing strings (templates, modules, the notebooks' published cells) into the Welsh
-# catalogue: new strings arrive empty, changed ones fuzzy, for the translator to review.
+# catalogue: new and changed strings arrive empty (no guessing from similar ones: a fuzzy
+# guess would be published), for the translator to fill and mark for review.
 translations: | $(STAMP) ## extract reader-facing strings and update the Welsh catalogue (Babel)
 	@mkdir -p build
 	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --project fjo_analysis -o build/fjo.pot .
-	$(BIN)/pybabel -q update -i build/fjo.pot -d fjo_analysis/i18n/locale -D fjo -l cy --init-missing --ignore-obsolete
+	$(BIN)/pybabel -q update -i build/fjo.pot -d fjo_analysis/i18n/locale -D fjo -l cy --init-missing --ignore-obsolete --no-fuzzy-matching
 
 clean: ## remove generated files (keeps .venv, and the lock this make holds)
 	rm -rf data reports/*/ reports/index.html

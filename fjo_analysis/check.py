@@ -263,7 +263,7 @@ CHECKERS = {".pdf": check_pdf, ".xlsx": check_xlsx, ".csv": check_csv}
 
 
 #: The release's own pages (not briefings): they have no disclosure log of their own.
-RELEASE_PAGES = {"index.html", "methods.html", "methods.pdf"}
+RELEASE_PAGES = {"index.html", "methods.html", "methods.pdf", "methods.cy.html", "methods.cy.pdf"}
 
 
 def check_file(path: Path, threshold: int, log: dict | None = None) -> list[Leak]:

@@ -18,7 +18,7 @@ from fjo_analysis.data.prepare import NEWBORN_MAX_DAYS, financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.figures.derive import TREND_YEARS
 from fjo_analysis.figures.tables import TABLES
-from fjo_analysis.i18n import _
+from fjo_analysis.i18n import N_, _, current, review_status
 from fjo_analysis.measures.private_law import REPEAT_YEARS
 from fjo_analysis.measures.recurrence import LOOK_BACK_YEARS
 from fjo_analysis.measures.timeliness import LIMIT_WEEKS, SETTLED_OPEN_SHARE
@@ -28,7 +28,7 @@ from fjo_analysis.stats.funnel import WINSORISE
 from fjo_analysis.stats.rates import BYAR_FROM
 from fjo_analysis.stats.trends import MODEL
 
-TITLE = "Family justice briefings: methods and quality information"
+TITLE = N_("Family justice briefings: methods and quality information")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def summary(rules: Rules) -> list[str]:
 
 
 def _years(source: dict) -> str:
-    return (
-        f"{financial_year_label(int(source['first_year']))} to "
-        f"{financial_year_label(int(source['last_year']))}"
+    return _("{first} to {last}").format(
+        first=financial_year_label(int(source["first_year"])),
+        last=financial_year_label(int(source["last_year"])),
     )
 
 
@@ -103,109 +103,149 @@ def sections(
     synthetic = bool(source.get("synthetic"))
     estimated, with_rates = estimated_denominators(tables)
     secondary = stats["suppressed"] - stats["primary"]
-    law_types = " and ".join(f"{t} law" for t in stats.get("law_types", []))
+    # whole phrases: in Welsh "a" (and) mutates the noun after it (a chyfraith)
+    law = {
+        ("public",): N_("public law"),
+        ("private",): N_("private law"),
+        ("private", "public"): N_("private law and public law"),
+        ("public", "private"): N_("public law and private law"),
+    }
+    present = tuple(stats.get("law_types", []))
+    law_types = _(law[present]) if present in law else ", ".join(present)
     out = [
         Section(
             "output",
-            "Output information",
+            _("Output information"),
             [
                 (
                     "dl",
                     [
-                        ("Name", "Family justice briefings"),
+                        (_("Name"), _("Family justice briefings")),
                         *release.items(),
                         (
-                            "Coverage",
-                            f"{len(coverage['areas'])} areas: " + ", ".join(coverage["areas"]),
+                            _("Coverage"),
+                            _("{n} areas: ").format(n=len(coverage["areas"]))
+                            + ", ".join(coverage["areas"]),
                         ),
-                        ("Topics", "; ".join(coverage["topics"])),
-                        ("Years covered", f"financial years {_years(source)} (April to March)"),
+                        (_("Topics"), "; ".join(coverage["topics"])),
+                        (
+                            _("Years covered"),
+                            _("financial years {years} (April to March)").format(
+                                years=_years(source)
+                            ),
+                        ),
                     ],
                 )
             ],
         ),
         Section(
             "source",
-            "Data source and coverage",
+            _("Data source and coverage"),
             [
                 (
                     "p",
-                    f"Source: {source['source_name']} (file {source['source_file']})"
-                    + (" — illustrative synthetic data, not real statistics" if synthetic else "")
-                    + f". It holds {int(source['rows']):,} case-level rows (one per child per "
-                    f"set of proceedings) for {law_types} in England and Wales, up to the "
-                    f"extract date {source['extract_date']}, and covers financial years "
-                    f"{_years(source)}.",
+                    _("Source: {source} (file {file})").format(
+                        source=current().value(source["source_name"]), file=source["source_file"]
+                    )
+                    + (
+                        _(" — illustrative synthetic data, not real statistics")
+                        if synthetic
+                        else ""
+                    )
+                    + _(
+                        ". It holds {rows} case-level rows (one per child per "
+                        "set of proceedings) for {law_types} in England and Wales, up to the "
+                        "extract date {extract_date}, and covers financial years {years}."
+                    ).format(
+                        rows=f"{int(source['rows']):,}",
+                        law_types=law_types,
+                        extract_date=source["extract_date"],
+                        years=_years(source),
+                    ),
                 ),
                 ("p", _part_year(source)),
-                ("p", DENOMINATOR_NOTE),
+                ("p", _(DENOMINATOR_NOTE)),
             ],
         ),
-        Section("definitions", "Definitions", [("dl", _definitions())]),
-        Section("methods", "Methods", [("ul", _methods(stats))]),
+        Section("definitions", _("Definitions"), [("dl", _definitions())]),
+        Section("methods", _("Methods"), [("ul", _methods(stats))]),
         Section(
             "disclosure",
-            "Disclosure control",
+            _("Disclosure control"),
             [
                 (
                     "p",
-                    f"No count under {rules.threshold} is published, in any output. Counts "
-                    f"under {rules.threshold} (0 included) are suppressed and shown as {MARK}"
+                    _(
+                        "No count under {threshold} is published, in any output. Counts "
+                        "under {threshold} (0 included) are suppressed and shown as {mark}"
+                    ).format(threshold=rules.threshold, mark=MARK)
                     + (
-                        f"; counts are rounded to the nearest {rules.round_to}"
+                        _("; counts are rounded to the nearest {round_to}").format(
+                            round_to=rules.round_to
+                        )
                         if rules.round_to > 1
                         else ""
                     )
-                    + ". Protection is done once for the whole release, in one statistics "
-                    "store, so a figure is suppressed alike wherever it appears.",
+                    + _(
+                        ". Protection is done once for the whole release, in one statistics "
+                        "store, so a figure is suppressed alike wherever it appears."
+                    ),
                 ),
                 (
                     "dl",
                     [
-                        ("Counts in the release", f"{int(stats['cells']):,}"),
+                        (_("Counts in the release"), f"{int(stats['cells']):,}"),
                         (
-                            "Relations a reader could use (totals, differences, breakdowns)",
+                            _("Relations a reader could use (totals, differences, breakdowns)"),
                             f"{int(stats['relations']):,}",
                         ),
-                        ("Suppressed counts", f"{int(stats['suppressed']):,}"),
+                        (_("Suppressed counts"), f"{int(stats['suppressed']):,}"),
                         (
-                            f"of which under {rules.threshold} (primary)",
+                            _("of which under {threshold} (primary)").format(
+                                threshold=rules.threshold
+                            ),
                             f"{int(stats['primary']):,}",
                         ),
-                        ("of which to protect another (secondary)", f"{secondary:,}"),
+                        (_("of which to protect another (secondary)"), f"{secondary:,}"),
                     ],
                 ),
                 (
                     "p",
-                    "Secondary suppression: for every suppressed count, and every count that "
-                    f"is never published but follows from others, the smallest and largest "
-                    "value a reader could work out from everything published is found by "
-                    "linear programming (HiGHS). Where that range is narrower than "
-                    f"{rules.threshold}, the smallest published count sharing a relation with "
-                    "it is suppressed too, and the part affected is solved again "
-                    f"({int(stats['protection_rounds'])} rounds in this release).",
+                    _(
+                        "Secondary suppression: for every suppressed count, and every count "
+                        "that is never published but follows from others, the smallest and "
+                        "largest value a reader could work out from everything published is "
+                        "found by linear programming (HiGHS). Where that range is narrower "
+                        "than {threshold}, the smallest published count sharing a relation "
+                        "with it is suppressed too, and the part affected is solved again "
+                        "({rounds} rounds in this release)."
+                    ).format(threshold=rules.threshold, rounds=int(stats["protection_rounds"])),
                 ),
                 (
                     "p",
-                    "Rates, shares, intervals, medians, comparisons and trends are computed "
-                    "from the published counts and are suppressed wherever a count they rest "
-                    "on is. Before release an audit solves every suppressed count again from "
-                    "the published tables, workbooks and CSV files, and refuses the release "
-                    "if any range is narrower than the threshold, any published count is "
-                    "under it, or any published count is not a count of the store. Each "
-                    "output is also scanned for small counts in tables and text before it is "
-                    f"published. {NOT_AVAILABLE} marks a figure that is not available.",
+                    _(
+                        "Rates, shares, intervals, medians, comparisons and trends are "
+                        "computed from the published counts and are suppressed wherever a "
+                        "count they rest on is. Before release an audit solves every "
+                        "suppressed count again from the published tables, workbooks and CSV "
+                        "files, and refuses the release if any range is narrower than the "
+                        "threshold, any published count is under it, or any published count "
+                        "is not a count of the store. Each output is also scanned for small "
+                        "counts in tables and text before it is published. {x} marks a figure "
+                        "that is not available."
+                    ).format(x=NOT_AVAILABLE),
                 ),
             ],
         ),
         Section(
             "quality",
-            "Quality and known limitations",
+            _("Quality and known limitations"),
             _quality(source, stats, estimated, with_rates, synthetic),
         ),
         *revisions,
-        Section("accessibility", "Accessibility statement", [("ul", _accessibility())]),
-        Section("technical", "Technical details", [("dl", technical)]),
+        Section("accessibility", _("Accessibility statement"), [("ul", _accessibility())]),
+        Section("translation", _("Welsh language"), [("p", translation_status())]),
+        Section("technical", _("Technical details"), [("dl", technical)]),
     ]
     return out
 
@@ -213,11 +253,11 @@ def sections(
 def _part_year(source: dict) -> str:
     part = source.get("part_year")
     if part:
-        return (
-            f"Financial year {financial_year_label(int(part['financial_year']))} is only part "
-            f"covered by the extract ({part['label']}) and is left out of every figure."
-        )
-    return (
+        return _(
+            "Financial year {year} is only part covered by the extract ({label}) and is "
+            "left out of every figure."
+        ).format(year=financial_year_label(int(part["financial_year"])), label=part["label"])
+    return _(
         "Only complete financial years are published; a part year at the end of an "
         "extract is left out of every figure."
     )
@@ -226,46 +266,60 @@ def _part_year(source: dict) -> str:
 def _definitions() -> list[tuple[str, str]]:
     terms = [
         (
-            "Care proceedings",
-            "Applications by a local authority for a care or supervision "
-            "order (section 31, Children Act 1989). Children are counted once a year, by their "
-            "earliest case that year.",
+            _("Care proceedings"),
+            _(
+                "Applications by a local authority for a care or supervision "
+                "order (section 31, Children Act 1989). Children are counted once a year, by "
+                "their earliest case that year."
+            ),
         ),
         (
-            "Newborn",
-            f"A child aged under {NEWBORN_MAX_DAYS + 1} days when proceedings were "
-            "issued; an infant is a child aged under 1 year.",
+            _("Newborn"),
+            _(
+                "A child aged under {days} days when proceedings were "
+                "issued; an infant is a child aged under 1 year."
+            ).format(days=NEWBORN_MAX_DAYS + 1),
         ),
         (
-            "Financial year",
-            "1 April to 31 March, written 2024/25; cases are counted by the "
-            "date they were issued unless a table says otherwise (final orders: the year of "
-            "the order).",
+            _("Financial year"),
+            _(
+                "1 April to 31 March, written 2024/25; cases are counted by the "
+                "date they were issued unless a table says otherwise (final orders: the year "
+                "of the order)."
+            ),
         ),
         (
-            "Duration",
-            f"Weeks from issue to final order for each case (siblings share one); "
-            f"the {LIMIT_WEEKS}-week limit applies from April 2014.",
+            _("Duration"),
+            _(
+                "Weeks from issue to final order for each case (siblings share one); "
+                "the {weeks}-week limit applies from April 2014."
+            ).format(weeks=LIMIT_WEEKS),
         ),
         (
-            "Mothers returning to court",
-            f"A later care-proceedings case of the same mother "
-            f"issued on a later day. 'Earlier proceedings' look back {LOOK_BACK_YEARS} years.",
+            _("Mothers returning to court"),
+            _(
+                "A later care-proceedings case of the same mother "
+                "issued on a later day. 'Earlier proceedings' look back {years} years."
+            ).format(years=LOOK_BACK_YEARS),
         ),
         (
-            "Section 8 applications",
-            "Private-law applications for child arrangements "
-            f"orders. A repeat application involves a child in an earlier private-law case in "
-            f"the previous {REPEAT_YEARS} years.",
+            _("Section 8 applications"),
+            _(
+                "Private-law applications for child arrangements "
+                "orders. A repeat application involves a child in an earlier private-law "
+                "case in the previous {years} years."
+            ).format(years=REPEAT_YEARS),
         ),
     ]
     tables = [
         (
-            spec.title,
-            f"Table {spec.name} in figures.csv. Counts: {', '.join(spec.counts)}"
-            + (f"; rates: {', '.join(spec.rates)}" if spec.rates else "")
-            + (f"; shares: {', '.join(spec.shares)}" if spec.shares else "")
-            + ". figures-dictionary.csv describes every measure.",
+            _(spec.title),
+            _("Table {name} in figures.csv. Counts: {counts}").format(
+                name=spec.name, counts=", ".join(spec.counts)
+            )
+            + (_("; rates: {rates}").format(rates=", ".join(spec.rates)) if spec.rates else "")
+            + (_("; shares: {shares}").format(shares=", ".join(spec.shares)) if spec.shares else "")
+            + _(". figures-dictionary.csv describes every measure."),
         )
         for spec in TABLES.values()
     ]
@@ -275,89 +329,142 @@ def _definitions() -> list[tuple[str, str]]:
 def _methods(stats: dict) -> list[str]:
     settled = financial_year_label(int(stats["settled_year"]))
     return [
-        "Every count is computed once, for England, Wales and each English region, into a "
-        "statistics store; the briefings read the store and never count case records.",
-        "Rates per 10,000 children aged 0-17 (or per 10,000 live births for newborns and "
-        "infants) are computed from the published counts. Their 95% intervals use Byar's "
-        f"approximation for counts of {BYAR_FROM} or more and the exact Poisson interval "
-        "below, widened as quasi-Poisson intervals are by the national dispersion of "
-        "children in sibling groups (a count of children varies more than a Poisson count "
-        "because siblings come to court together).",
-        "Shares (%) have Wilson score intervals; shares of children use the sibling "
-        "dispersion as their design effect.",
-        "Regions are compared with England by funnel limits around England's rate, widened "
-        "for over-dispersion between regions (Spiegelhalter's additive random-effects "
-        f"adjustment on the square-root scale, {int(WINSORISE * 100)}% of z-scores "
-        "winsorised at each end, estimated each year from the regions' published counts). "
-        "England and Wales are compared with the exact conditional test of the rate ratio.",
-        f"Trends: the average annual % change in a rate over the last {TREND_YEARS} years, "
-        f"from a {MODEL}, with its 95% interval and the p-value of the test for trend; the "
-        "dispersion is never taken below 1 nor below the sibling dispersion.",
-        "Durations of cases still open at the extract date are censored, not dropped: "
-        "medians, quartiles and the share concluded within "
-        f"{LIMIT_WEEKS} weeks are Kaplan-Meier estimates, published only where every "
-        f"count they rest on is. The latest settled year (at most "
-        f"{int(SETTLED_OPEN_SHARE * 100)}% of its cases still open) is {settled}.",
+        _(
+            "Every count is computed once, for England, Wales and each English region, into "
+            "a statistics store; the briefings read the store and never count case records."
+        ),
+        _(
+            "Rates per 10,000 children aged 0-17 (or per 10,000 live births for newborns and "
+            "infants) are computed from the published counts. Their 95% intervals use Byar's "
+            "approximation for counts of {byar} or more and the exact Poisson interval "
+            "below, widened as quasi-Poisson intervals are by the national dispersion of "
+            "children in sibling groups (a count of children varies more than a Poisson "
+            "count because siblings come to court together)."
+        ).format(byar=BYAR_FROM),
+        _(
+            "Shares (%) have Wilson score intervals; shares of children use the sibling "
+            "dispersion as their design effect."
+        ),
+        _(
+            "Regions are compared with England by funnel limits around England's rate, "
+            "widened for over-dispersion between regions (Spiegelhalter's additive "
+            "random-effects adjustment on the square-root scale, {winsorised}% of z-scores "
+            "winsorised at each end, estimated each year from the regions' published "
+            "counts). England and Wales are compared with the exact conditional test of the "
+            "rate ratio."
+        ).format(winsorised=int(WINSORISE * 100)),
+        _(
+            "Trends: the average annual % change in a rate over the last {years} years, "
+            "from a {model}, with its 95% interval and the p-value of the test for trend; "
+            "the dispersion is never taken below 1 nor below the sibling dispersion."
+        ).format(years=TREND_YEARS, model=_(MODEL)),
+        _(
+            "Durations of cases still open at the extract date are censored, not dropped: "
+            "medians, quartiles and the share concluded within {weeks} weeks are "
+            "Kaplan-Meier estimates, published only where every count they rest on is. The "
+            "latest settled year (at most {open}% of its cases still open) is {settled}."
+        ).format(weeks=LIMIT_WEEKS, open=int(SETTLED_OPEN_SHARE * 100), settled=settled),
     ]
 
 
 def _quality(source, stats, estimated, with_rates, synthetic) -> list:
     limits = [
-        f"Denominators: {estimated:,} of the {with_rates:,} rows with a rate in the store "
-        "rest on an estimated denominator (population or live births interpolated, "
-        "apportioned or carried forward; live births are all estimated). Tables mark them "
-        "as estimated.",
-        "Designated Family Judge (DFJ) areas: where figures are given for them, which local "
-        "authorities each area covers is approximate, as no official lookup was found.",
-        "Local-authority codes are mapped to April 2024 geography; authorities that later "
-        "split are reported as a combined unit, never given to one successor.",
-        "Recent years of durations, final orders and returns to court are incomplete: cases "
-        "still open at the extract date have not ended yet, so these figures will change.",
+        _(
+            "Denominators: {estimated} of the {with_rates} rows with a rate in the store "
+            "rest on an estimated denominator (population or live births interpolated, "
+            "apportioned or carried forward; live births are all estimated). Tables mark "
+            "them as estimated."
+        ).format(estimated=f"{estimated:,}", with_rates=f"{with_rates:,}"),
+        _(
+            "Designated Family Judge (DFJ) areas: where figures are given for them, which "
+            "local authorities each area covers is approximate, as no official lookup was "
+            "found."
+        ),
+        _(
+            "Local-authority codes are mapped to April 2024 geography; authorities that "
+            "later split are reported as a combined unit, never given to one successor."
+        ),
+        _(
+            "Recent years of durations, final orders and returns to court are incomplete: "
+            "cases still open at the extract date have not ended yet, so these figures will "
+            "change."
+        ),
     ]
     if synthetic:
         limits.insert(
             0,
-            "These figures come from illustrative synthetic data made to the scale and shape "
-            "of the real system. They are not real statistics and must not be quoted.",
+            _(
+                "These figures come from illustrative synthetic data made to the scale and "
+                "shape of the real system. They are not real statistics and must not be "
+                "quoted."
+            ),
         )
     warnings = list(source.get("warnings", []))
     quality = [
-        f"{q['description']}: {int(q['count']):,}" for q in source.get("quality", {}).values()
+        f"{_(q['description'])}: {int(q['count']):,}" for q in source.get("quality", {}).values()
     ]
     return [
         (
             "p",
-            "Relevance: the briefings answer questions the partnership's users ask about "
-            "care and private-law proceedings, for each country and English region.",
+            _(
+                "Relevance: the briefings answer questions the partnership's users ask about "
+                "care and private-law proceedings, for each country and English region."
+            ),
         ),
         (
             "p",
-            "Accuracy and reliability: figures are counts of all cases in the extract, not "
-            "a sample; the intervals show the uncertainty from chance variation, and the "
-            "limitations below the rest.",
+            _(
+                "Accuracy and reliability: figures are counts of all cases in the extract, "
+                "not a sample; the intervals show the uncertainty from chance variation, and "
+                "the limitations below the rest."
+            ),
         ),
         ("ul", limits),
-        ("p", "Data checks made when the extract was prepared (rows affected):"),
-        ("ul", quality + warnings or ["none"]),
+        ("p", _("Data checks made when the extract was prepared (rows affected):")),
+        ("ul", quality + warnings or [_("none")]),
         (
             "p",
-            "Coherence and comparability: counts follow the definitions above, which may "
-            "differ from the Family Court Statistics Quarterly (which counts cases and "
-            "applications by quarter).",
+            _(
+                "Coherence and comparability: counts follow the definitions above, which may "
+                "differ from the Family Court Statistics Quarterly (which counts cases and "
+                "applications by quarter)."
+            ),
         ),
     ]
 
 
 def _accessibility() -> list[str]:
     return [
-        "The web pages aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at "
-        "level AA: they are tested with axe-core, work without scripts and make no network "
-        "requests.",
-        "Every chart has alt text and a table of the data behind it.",
-        "The PDFs are tagged (PDF/UA-1), with a document language, headings and table "
-        "headers. The spreadsheets follow the Government Statistical Service guidance on "
-        "releasing statistics in spreadsheets; the CSV files hold the same figures in "
-        "tidy form.",
-        "If you cannot use a document, or find a problem, contact us (see Output "
-        "information) and say which document and what you need.",
+        _(
+            "The web pages aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 "
+            "at level AA: they are tested with axe-core, work without scripts and make no "
+            "network requests."
+        ),
+        _("Every chart has alt text and a table of the data behind it."),
+        _(
+            "The PDFs are tagged (PDF/UA-1), with a document language, headings and table "
+            "headers. The spreadsheets follow the Government Statistical Service guidance on "
+            "releasing statistics in spreadsheets; the CSV files hold the same figures in "
+            "tidy form."
+        ),
+        _(
+            "If you cannot use a document, or find a problem, contact us (see Output "
+            "information) and say which document and what you need."
+        ),
     ]
+
+
+def translation_status() -> str:
+    """What the Welsh version is and whether a translator has reviewed it (the catalogue's
+    fuzzy entries await review)."""
+    status = review_status("cy")
+    if status.reviewed:
+        return _(
+            "Outputs about Wales (the Wales briefings) are published in Welsh and English "
+            "from the same figures; the Welsh translation has been reviewed."
+        )
+    return _(
+        "Outputs about Wales (the Wales briefings) are published in Welsh and English from "
+        "the same figures. The Welsh translation awaits review by a professional "
+        "translator: {fuzzy} of its {strings} strings are marked for review."
+    ).format(fuzzy=f"{status.fuzzy:,}", strings=f"{status.strings:,}")

@@ -4,7 +4,8 @@
   ``reports/figures-dictionary.csv``, what each column and measure means;
 * ``reports/revisions.csv``: what changed since the previous release (only when
   FJO_PREVIOUS_RELEASE is set; otherwise an old one is removed);
-* ``reports/methods.html`` and ``reports/methods.pdf``: the methods and quality page.
+* ``reports/methods.html`` and ``reports/methods.pdf``: the methods and quality page, and
+  ``methods.cy.html`` / ``methods.cy.pdf``, the same page in Welsh (it covers Wales).
 
 Each is checked for disclosive figures (as ``fjo check`` does) before any is published,
 and all are renamed into place together, the HTML last.
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import nbformat
 
-from fjo_analysis import methods, settings
+from fjo_analysis import i18n, methods, settings
 from fjo_analysis.build import area_params, areas, staged, topics, writing
 from fjo_analysis.check import check_csv, check_html, check_pdf
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.i18n import _
 from fjo_analysis.release import Release, long_date
 from fjo_analysis.render import csv as tidy
 from fjo_analysis.render import methods_page
@@ -31,6 +33,8 @@ from fjo_analysis.revisions import REVISED, SUPPRESSED, UNSUPPRESSED, Revisions,
 
 FIGURES, DICTIONARY, REVISIONS = "figures.csv", "figures-dictionary.csv", "revisions.csv"
 METHODS_HTML, METHODS_PDF = "methods.html", "methods.pdf"
+#: The languages of the methods page (Welsh: the release covers Wales).
+METHODS_LANGUAGES = ("en", "cy")
 #: How many revised figures the pages list (revisions.csv has them all).
 LISTED = 20
 
@@ -42,16 +46,24 @@ def revisions_of(config: settings.Settings, figures) -> Revisions | None:
 def revision_blocks(revisions: Revisions | None) -> list:
     """What changed, as page blocks (for the methods page and the index)."""
     if revisions is None:
-        return [("p", "No previous release was given for this build, so no revisions are listed.")]
+        return [
+            ("p", _("No previous release was given for this build, so no revisions are listed."))
+        ]
     counts = {c: revisions.count(c) for c in (REVISED, SUPPRESSED, UNSUPPRESSED)}
     blocks = [
         (
             "p",
-            f"Compared with the previous release ({revisions.previous.name}): "
-            f"{counts[REVISED]:,} figures revised, {counts[SUPPRESSED]:,} newly suppressed, "
-            f"{counts[UNSUPPRESSED]:,} no longer suppressed. New years: "
-            + (", ".join(revisions.new_years) or "none")
-            + ". Every change is listed in revisions.csv.",
+            _(
+                "Compared with the previous release ({previous}): {revised} figures revised, "
+                "{suppressed} newly suppressed, {unsuppressed} no longer suppressed. New "
+                "years: {years}. Every change is listed in revisions.csv."
+            ).format(
+                previous=revisions.previous.name,
+                revised=f"{counts[REVISED]:,}",
+                suppressed=f"{counts[SUPPRESSED]:,}",
+                unsuppressed=f"{counts[UNSUPPRESSED]:,}",
+                years=", ".join(revisions.new_years) or _("none"),
+            ),
         )
     ]
     if len(revisions.changes):
@@ -60,8 +72,8 @@ def revision_blocks(revisions: Revisions | None) -> list:
                 "table",
                 {
                     "id": "revisions-by-table",
-                    "caption": "Figures changed since the previous release, by table",
-                    "header": ["Table", "Change", "Figures"],
+                    "caption": _("Figures changed since the previous release, by table"),
+                    "header": [_("Table"), _("Change"), _("Figures")],
                     "rows": [
                         [r.table, r.change, f"{r.figures:,}"]
                         for r in revisions.by_table().itertuples(index=False)
@@ -73,24 +85,29 @@ def revision_blocks(revisions: Revisions | None) -> list:
 
 
 def revisions_section(revisions: Revisions | None) -> methods.Section:
-    policy = (
+    policy = _(
         "Every release recomputes all years from the latest extract. Figures for recent "
         "years change as open cases end and late records arrive; suppression may change "
         "as counts change. Errors found after release are corrected at once, and the "
         "correction is explained here. Figures revised since the previous release are "
         "listed below and on the index page."
     )
-    return methods.Section("revisions", "Revisions", [("p", policy), *revision_blocks(revisions)])
+    return methods.Section(
+        "revisions", _("Revisions"), [("p", policy), *revision_blocks(revisions)]
+    )
 
 
 def coverage(config: settings.Settings) -> dict:
-    root = config.root
+    """The areas and topics of the release, named in the current language."""
+    root, lang = config.root, i18n.current()
     return {
-        "areas": [area_params(slug, root).name for slug in areas(root)],
+        "areas": [lang.area_name(area_params(slug, root).name) for slug in areas(root)],
         "topics": [
-            nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4)
-            .metadata.get("fjo", {})
-            .get("title", t)
+            lang.gettext(
+                nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4)
+                .metadata.get("fjo", {})
+                .get("title", t)
+            )
             for t in topics(root)
         ],
     }
@@ -99,19 +116,21 @@ def coverage(config: settings.Settings) -> dict:
 def technical(config: settings.Settings, processed: dict) -> list[tuple]:
     rules = Rules(config.suppress_below, config.round_to)
     return [
-        ("Data source", processed["source_name"]),
-        ("Data file SHA-256", processed["source_sha256"]),
-        ("Code version", config.version()),
+        (_("Data source"), i18n.current().value(processed["source_name"])),
+        (_("Data file SHA-256"), processed["source_sha256"]),
+        (_("Code version"), config.version()),
         (
-            "Disclosure settings",
-            f"threshold {rules.threshold}; rounding {rules.round_to or 'none'}",
+            _("Disclosure settings"),
+            _("threshold {threshold}; rounding {rounding}").format(
+                threshold=rules.threshold, rounding=rules.round_to or _("none")
+            ),
         ),
         (
-            "Release date",
+            _("Release date"),
             long_date(Release.of(config).release_date)
-            + ("" if config.release_date else " (the build date: FJO_RELEASE_DATE is not set)"),
+            + ("" if config.release_date else _(" (the build date: FJO_RELEASE_DATE is not set)")),
         ),
-        ("Built", build_date(config.built_at())),
+        (_("Built"), build_date(config.built_at())),
     ]
 
 
@@ -122,15 +141,6 @@ def write(config: settings.Settings) -> list[Path]:
     tables = tidy.read_store_tables(config.stats_dir)
     figures = tidy.release_rows(tables)
     revisions = revisions_of(config, figures)
-    sections = methods.sections(
-        processed,
-        stats,
-        tables,
-        Release.of(config),
-        coverage(config),
-        [revisions_section(revisions)],
-        technical(config, processed),
-    )
     out = config.reports_dir
     out.mkdir(parents=True, exist_ok=True)
     moment = config.built_at()
@@ -141,15 +151,33 @@ def write(config: settings.Settings) -> list[Path]:
     }
     if revisions is not None:
         texts[out / REVISIONS] = tidy.to_text(revisions.changes)
-    texts[out / METHODS_HTML] = methods_page.html(sections, synthetic, built)
-    pdf = methods_page.pdf(sections, synthetic, built, int(moment.timestamp()))
-    temporary = {final: staged(final) for final in [*texts, out / METHODS_PDF]}
+    pdfs = {}
+    try:
+        for code in METHODS_LANGUAGES:
+            suffix = i18n.activate(code).suffix
+            sections = methods.sections(
+                processed,
+                stats,
+                tables,
+                Release.of(config),
+                coverage(config),
+                [revisions_section(revisions)],
+                technical(config, processed),
+            )
+            html_path = out / METHODS_HTML.replace(".html", f"{suffix}.html")
+            texts[html_path] = methods_page.html(sections, synthetic, built)
+            pdf_path = out / METHODS_PDF.replace(".pdf", f"{suffix}.pdf")
+            pdfs[pdf_path] = methods_page.pdf(sections, synthetic, built, int(moment.timestamp()))
+    finally:
+        i18n.activate(i18n.SOURCE)
+    temporary = {final: staged(final) for final in [*texts, *pdfs]}
     try:
         for final, text in texts.items():
             with writing(final):
                 temporary[final].write_text(text, encoding="utf-8")
-        with writing(out / METHODS_PDF):
-            temporary[out / METHODS_PDF].write_bytes(pdf)
+        for final, pdf in pdfs.items():
+            with writing(final):
+                temporary[final].write_bytes(pdf)
         leaks = _leaks(temporary, config.suppress_below)
         if leaks:
             raise BriefingError(

@@ -364,6 +364,7 @@ def test_methods_page_follows_qmi_structure_with_real_figures(suite):
         "Quality and known limitations",
         "Revisions",
         "Accessibility statement",
+        "Welsh language",  # the Welsh version and whether its translation is reviewed
         "Technical details",
     ]
     stats = json.loads((suite.stats_dir / "manifest.json").read_text())

@@ -51,8 +51,10 @@ ENGLISH_ONLY = {
 #: Proper nouns, codes and references that stay as they are in Welsh (never reader prose).
 ALLOWED = re.compile(
     r"Cafcass Cymru|SHA-256|[0-9a-f]{64}|fjo_analysis[^;<]*|W92000004|E92000001|"
-    r"FJO_CONTACT|build/stats|Byar|Wilson|Kaplan-Meier|Spiegelhalter|Schenker|Gentleman|"
-    r"Humber|UTC|"
+    r"FJO_\w+|build/stats|Byar|Wilson|Kaplan-Meier|Spiegelhalter|Schenker|Gentleman|"
+    r"Humber|UTC|synthetic_extract\.parquet|figures(?:-dictionary)?\.csv|revisions\.csv|"
+    r"HiGHS|axe-core|WCAG|Family Court Statistics Quarterly|quasi-Poisson|"
+    r"Tabl \w+ yn figures\.csv\. Cyfrifon: [^.]*|"  # the CSV's table and column names
     r"Cyfeiriadau:.*?55:182-186\.",  # the references cite English titles
     re.S,
 )
@@ -222,21 +224,24 @@ def test_every_wales_briefing_exists_in_both_languages_linked_both_ways(welsh):
         assert cymraeg.find("a", string="Fersiwn PDF")["href"] == f"{topic}.cy.pdf"
 
 
-def test_the_welsh_pages_hold_no_untranslated_english(welsh):
+def _english_left(english: BeautifulSoup, cymraeg: BeautifulSoup) -> set[str]:
+    """Words of the Welsh page that are English: words of the English page that no Welsh
+    string of the catalogue uses, and words that are never Welsh (ENGLISH_ONLY)."""
     catalogue = [m for m in read_po(i18n.catalogue_path("cy").open("rb")) if m.id]
     welsh_words = {
         w.casefold()
         for m in catalogue
         for w in re.findall(r"[^\W\d_]+", ALLOWED.sub(" ", m.string or ""))
     }
+    english_words = {w.casefold() for w in re.findall(r"[^\W\d_]+", _reader_text(english))}
+    text = ALLOWED.sub(" ", _reader_text(cymraeg))
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+    return (ENGLISH_ONLY & words) | {w for w in words & english_words if w not in welsh_words}
+
+
+def test_the_welsh_pages_hold_no_untranslated_english(welsh):
     for topic in _topics(welsh):
-        english_words = {
-            w.casefold() for w in re.findall(r"[^\W\d_]+", _reader_text(_page(welsh, topic)))
-        }
-        text = ALLOWED.sub(" ", _reader_text(_page(welsh, topic, ".cy")))
-        words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text)]
-        assert not ENGLISH_ONLY & set(words), (topic, sorted(ENGLISH_ONLY & set(words)))
-        left = {w for w in words if w in english_words and w not in welsh_words}
+        left = _english_left(_page(welsh, topic), _page(welsh, topic, ".cy"))
         assert not left, (topic, sorted(left))
 
 
@@ -368,3 +373,49 @@ def test_documents_about_wales_are_the_wales_briefings_and_welsh_profiles():
     assert i18n.about_wales("wales", "infants") and i18n.about_wales("profiles", "W06000015")
     assert not i18n.about_wales("london", "infants")
     assert not i18n.about_wales("profiles", "E06000001")
+
+
+@pytest.fixture(scope="module")
+def methods_pages(project):
+    """The release's methods page, written in both languages."""
+    from fjo_analysis.publish import write
+
+    write(project)
+    return {
+        suffix: BeautifulSoup(
+            (project.reports_dir / f"methods{suffix}.html").read_text(encoding="utf-8"),
+            "html.parser",
+        )
+        for suffix in ("", ".cy")
+    }
+
+
+def test_the_methods_page_is_in_welsh_and_says_the_translation_awaits_review(
+    project, methods_pages
+):
+    english, cymraeg = methods_pages[""], methods_pages[".cy"]
+    assert english.html["lang"] == "en-GB" and cymraeg.html["lang"] == "cy"
+    assert english.find("a", hreflang="cy")["href"] == "methods.cy.html"
+    assert cymraeg.find("a", hreflang="en")["href"] == "methods.html"
+    status = i18n.review_status("cy")
+    assert status.fuzzy > 0
+    for page, words in ((english, "awaits review"), (cymraeg, "aros i gael ei adolygu")):
+        section = page.find("h2", id="translation").find_parent("section").get_text(" ")
+        assert words in section
+        assert f"{status.fuzzy:,}" in section and f"{status.strings:,}" in section
+    assert not _english_left(english, cymraeg)
+    pdf = PdfReader(io.BytesIO((project.reports_dir / "methods.cy.pdf").read_bytes()))
+    assert pdf.trailer["/Root"]["/Lang"] == "cy"
+    assert "Y Gymraeg" in "".join(page.extract_text() for page in pdf.pages)
+
+
+@pytest.mark.browser
+def test_no_axe_violations_on_the_welsh_methods_page(project, methods_pages):
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            violations, external = _violations(chromium, project.reports_dir / "methods.cy.html")
+        finally:
+            chromium.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert external == []

@@ -17,6 +17,10 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
     """Yield ``(lineno, funcname, message, comments)`` as Babel's extractors do; the line
     number is the cell's position (1-based), which is what a translator can find."""
     notebook = json.load(fileobj)
+    fjo = notebook.get("metadata", {}).get("fjo", {})
+    for key in ("title", "question"):  # the index and the methods page name topics by them
+        if fjo.get(key):
+            yield 0, None, fjo[key], [f"notebook {key}"]
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if INTERNAL in cell.get("metadata", {}).get("tags", []):
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 import jinja2
 import typst
 
+from fjo_analysis import i18n
+from fjo_analysis.i18n import _
 from fjo_analysis.methods import TITLE, Section
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER
@@ -13,14 +15,20 @@ from fjo_analysis.render.typst_markup import escape, string
 
 
 def html(sections: list[Section], synthetic: bool, built: str) -> str:
+    """The page in the current language (``i18n.activate``), linked to its other version."""
+    lang = i18n.current()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    env.globals["_"] = i18n._
     return env.get_template("methods.html.j2").render(
-        title=TITLE,
+        title=_(TITLE),
         css=CSS,
         sections=sections,
         synthetic=synthetic,
-        banner=SYNTHETIC_BANNER,
+        banner=_(SYNTHETIC_BANNER),
         built=built,
+        lang=lang,
+        suffix=lang.suffix,
+        others=[i18n.Language(c) for c in i18n.LANGUAGES if c != lang.code],
     )
 
 
@@ -43,16 +51,28 @@ def _block(b) -> str:
 
 
 def typst_source(sections: list[Section], synthetic: bool, built: str) -> str:
-    banner = "Illustrative synthetic data: not real statistics" if synthetic else ""
+    lang, title = i18n.current(), _(TITLE)
+    banner = _("Illustrative synthetic data: not real statistics") if synthetic else ""
     header = f'[#set text(size: 8.5pt, weight: "bold"); {escape(banner)}]' if banner else "none"
-    footer = escape(f"{TITLE} · built {built}")
-    parts = [PREAMBLE.format(title=string(TITLE), header=header, footer=footer, accent=ACCENT)]
+    footer = escape(_("{title} · built {date}").format(title=title, date=built))
+    language = 'lang: "en", region: "GB"' if lang.code == "en" else f'lang: "{lang.code}"'
+    parts = [
+        PREAMBLE.format(
+            title=string(title),
+            header=header,
+            footer=footer,
+            accent=ACCENT,
+            language=language,
+            page=escape(_("Page")),
+            of=escape(_("of")),
+        )
+    ]
     if synthetic:
         parts.append(
             f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*Illustrative synthetic data.* {escape(SYNTHETIC_BANNER)}]\n"
+            f"[*{escape(_('Illustrative synthetic data.'))}* {escape(_(SYNTHETIC_BANNER))}]\n"
         )
-    parts.append(f"= {escape(TITLE)}\n\n")
+    parts.append(f"= {escape(title)}\n\n")
     for s in sections:
         parts.append(f"== {escape(s.heading)}\n\n")
         parts.extend(_block(b) for b in s.blocks)
