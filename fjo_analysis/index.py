@@ -15,9 +15,10 @@ import jinja2
 import nbformat
 from markupsafe import Markup
 
-from fjo_analysis import settings
+from fjo_analysis import i18n, settings
 from fjo_analysis.build import area_params, areas, publish_text, topics
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.i18n import _
 from fjo_analysis.release import Release
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date
@@ -31,43 +32,50 @@ def _size(path: Path) -> str:
     return f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:.0f} KB"
 
 
-def _briefing(config: settings.Settings, slug: str, topic: str, area_name: str) -> dict | None:
-    page = config.reports_dir / slug / f"{topic}.html"
+def _briefing(
+    config: settings.Settings, slug: str, topic: str, area_name: str, suffix: str = ""
+) -> dict | None:
+    page = config.reports_dir / slug / f"{topic}{suffix}.html"
     if not page.exists():
         return None
     text = page.read_text(encoding="utf-8")
     pdf, xlsx, tidy = page.with_suffix(".pdf"), page.with_suffix(".xlsx"), page.with_suffix(".csv")
     return {
-        "href": f"{slug}/{topic}.html",
+        "href": f"{slug}/{topic}{suffix}.html",
         "area": area_name,
         "title": html.unescape(TITLE.search(text).group(1)),
         "headline": html.unescape(m.group(1)) if (m := FIRST_FINDING.search(text)) else "",
-        "pdf": f"{slug}/{topic}.pdf" if pdf.exists() else None,
+        "pdf": f"{slug}/{topic}{suffix}.pdf" if pdf.exists() else None,
         "pdf_size": _size(pdf) if pdf.exists() else "",
-        "xlsx": f"{slug}/{topic}.xlsx" if xlsx.exists() else None,
-        "csv": f"{slug}/{topic}.csv" if tidy.exists() else None,
+        "xlsx": f"{slug}/{topic}{suffix}.xlsx" if xlsx.exists() else None,
+        "csv": f"{slug}/{topic}{suffix}.csv" if tidy.exists() else None,
         "topic": topic,
     }
 
 
 def _formats(b: dict) -> Markup:
+    """A briefing's other formats, named in the current language."""
+    label = html.escape(_("for {title}").format(title=b["title"]))
+    hidden = f'<span class="visually-hidden"> {label}</span>'
     links = []
     if b["pdf"]:
-        links.append(
-            f'<a href="{b["pdf"]}">PDF<span class="visually-hidden"> for '
-            f"{html.escape(b['title'])}</span></a> ({b['pdf_size']})"
-        )
+        links.append(f'<a href="{b["pdf"]}">PDF{hidden}</a> ({b["pdf_size"]})')
     if b["xlsx"]:
-        links.append(
-            f'<a href="{b["xlsx"]}">Spreadsheet<span class="visually-hidden"> for '
-            f"{html.escape(b['title'])}</span></a>"
-        )
+        spreadsheet = html.escape(_("Spreadsheet"))
+        links.append(f'<a href="{b["xlsx"]}">{spreadsheet}{hidden}</a>')
     if b["csv"]:
-        links.append(
-            f'<a href="{b["csv"]}">CSV<span class="visually-hidden"> for '
-            f"{html.escape(b['title'])}</span></a>"
-        )
+        links.append(f'<a href="{b["csv"]}">CSV{hidden}</a>')
     return Markup(" · ".join(links))
+
+
+def _welsh_briefings(config: settings.Settings, slug: str, topic_meta: dict) -> list[dict]:
+    """The Welsh versions of an area's briefings (Wales), for the index's Wales section."""
+    if not any(i18n.about_wales(slug, t) for t in topic_meta):
+        return []
+    cy = i18n.Language("cy")
+    name = cy.area_name(area_params(slug, config.root).name)
+    found = [_briefing(config, slug, t, name, cy.suffix) for t in topic_meta]
+    return [b for b in found if b is not None]
 
 
 # ---------------------------------------------------------------- release information
@@ -127,6 +135,15 @@ def _profiles(config: settings.Settings) -> list[dict]:
 # ------------------------------------------------------------------------------------------
 
 
+def _in_welsh(caller):
+    """A part of the index in Welsh (its Wales section): ``{% call welsh() %}``."""
+    i18n.activate("cy")
+    try:
+        return caller()
+    finally:
+        i18n.activate(i18n.SOURCE)
+
+
 def write_index(config: settings.Settings) -> Path:
     """Write reports/index.html atomically and return its path."""
     root = config.root
@@ -146,9 +163,17 @@ def write_index(config: settings.Settings) -> Path:
                 continue
             found.append(b)
             by_topic[t].append(b)
-        by_area.append({"slug": slug, "name": params.name, "briefings": found})
+        by_area.append(
+            {
+                "slug": slug,
+                "name": params.name,
+                "briefings": found,
+                "welsh": _welsh_briefings(config, slug, topic_meta),
+            }
+        )
     manifest = json.loads((config.processed_dir / "manifest.json").read_text(encoding="utf-8"))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    env.globals.update(_=i18n._, welsh=_in_welsh)
     page = env.get_template("index.html.j2").render(
         css=CSS,
         areas=by_area,

@@ -295,7 +295,11 @@ def test_both_workbooks_hold_identical_numbers_and_welsh_sheets(welsh):
         assert numbers[0] and numbers[0] == numbers[1], topic
         english, cymraeg = books
         assert english.sheetnames[:3] == ["Cover", "Contents", "Notes"]
-        assert cymraeg.sheetnames[1:3] == ["Cynnwys", "Nodiadau"]
+        assert cymraeg.sheetnames[:3] == ["Clawr", "Cynnwys", "Nodiadau"]
+        cover = [c for row in cymraeg.worksheets[0].iter_rows(values_only=True) for c in row]
+        assert {"Gwybodaeth ragarweiniol", "Am y data hyn"} <= set(cover)
+        text = " ".join(c for c in cover if isinstance(c, str))
+        assert not ENGLISH_ONLY & {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
         assert all(name.startswith("Tabl ") for name in cymraeg.sheetnames[3:])
         title = next(cymraeg.worksheets[3].iter_rows(values_only=True))[0]
         english_title = next(english.worksheets[3].iter_rows(values_only=True))[0]
@@ -323,6 +327,10 @@ def test_welsh_pdfs_are_tagged_cy_and_read_in_welsh(welsh):
             pdf = PdfReader(io.BytesIO(path.read_bytes()))
             assert pdf.trailer["/Root"]["/Lang"] == lang, (topic, suffix)
             assert heading in pdf.pages[0].extract_text()
+            if suffix:
+                text = ALLOWED.sub(" ", " ".join(page.extract_text() for page in pdf.pages))
+                words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+                assert not ENGLISH_ONLY & words, (topic, sorted(ENGLISH_ONLY & words))
             assert (
                 "pdfuaid:part" in pdf.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
             )
@@ -419,3 +427,26 @@ def test_no_axe_violations_on_the_welsh_methods_page(project, methods_pages):
             chromium.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
     assert external == []
+
+
+def test_the_index_lists_the_welsh_briefings_in_welsh(welsh, methods_pages):
+    from fjo_analysis.index import write_index
+
+    page = BeautifulSoup(write_index(welsh).read_text(encoding="utf-8"), "html.parser")
+    section = page.find("section", lang="cy")
+    assert section.find("h4").get_text() == "Yn Gymraeg"
+    links = [a["href"] for a in section.find_all("a")]
+    topics = _topics(welsh)
+    assert [f"wales/{t}.cy.html" for t in topics] == [h for h in links if h.endswith(".cy.html")][
+        : len(topics)
+    ]
+    assert "methods.cy.html" in links
+    titles = [th.get_text() for th in section.find("tbody").find_all("th")]
+    assert titles == [_page(welsh, t, ".cy").h1.get_text() for t in topics]
+    del section["lang"]  # read as the page a reader meets (_reader_text skips lang= parts)
+    alone = BeautifulSoup(f"<html><title></title><body>{section}</body></html>", "html.parser")
+    assert "Yn Gymraeg" in _reader_text(alone)
+    assert not _english_left(_page(welsh, topics[0]), alone)
+    # the rest of the index stays English, and lists the English Wales briefings too
+    assert page.html["lang"] == "en-GB"
+    assert f"wales/{topics[0]}.html" in [a["href"] for a in page.find_all("a")]

@@ -68,9 +68,10 @@ def typst_source(sections: list[Section], synthetic: bool, built: str) -> str:
         )
     ]
     if synthetic:
+        label, text = _("Illustrative synthetic data."), _(SYNTHETIC_BANNER)
         parts.append(
             f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*{escape(_('Illustrative synthetic data.'))}* {escape(_(SYNTHETIC_BANNER))}]\n"
+            f"[*{escape(label)}* {escape(text)}]\n"
         )
     parts.append(f"= {escape(title)}\n\n")
     for s in sections:

@@ -115,8 +115,9 @@ class BriefingDoc:
 
     def technical(self) -> list[tuple[str, str]]:
         """How to reproduce it: the data file's fingerprint, code version and settings."""
+        words = {k: _(w) for k, w in PARAMETER_WORDS.items()}
         settings = "; ".join(
-            f"{_(PARAMETER_WORDS[k]) if k in PARAMETER_WORDS else k.replace('_', ' ')}: {v}"
+            f"{words.get(k, k.replace('_', ' '))}: {v}"
             for k, v in sorted(self.parameters.items())
             if k not in WORDING_PARAMETERS
         )

@@ -76,16 +76,17 @@ def source(
         )
     ]
     if doc.synthetic:
+        synthetic, banner_text = _("Illustrative synthetic data."), _(SYNTHETIC_BANNER)
         parts.append(
             f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*{escape(_('Illustrative synthetic data.'))}* "
-            f"{escape(_(SYNTHETIC_BANNER))}]\n"
+            f"[*{escape(synthetic)}* {escape(banner_text)}]\n"
         )
     parts.append(f"= {escape(doc.title)}\n\n{escape(doc.summary)}\n\n")
     findings = "\n".join(f"- {escape(f)}" for f in doc.findings)
+    key_findings = _("Key findings")
     parts.append(
         f"#block(fill: luma(243), inset: 10pt, width: 100%, stroke: (left: 4pt + "
-        f"{ACCENT}))[\n== {escape(_('Key findings'))}\n{findings}\n]\n\n"
+        f"{ACCENT}))[\n== {escape(key_findings)}\n{findings}\n]\n\n"
     )
     inputs = {}
     for i, part in enumerate(doc.body):
@@ -112,11 +113,11 @@ def source(
         release = "\n".join(
             f"/ {escape(term)}: {escape(text)}" for term, text in doc.release.items()
         )
+        heading, term = _("Release information"), _("Methods and quality")
+        link = _("methods and quality information for this release")
         parts.append(
-            f"== {escape(_('Release information'))}\n\n{release}\n"
-            f"/ {escape(_('Methods and quality'))}: "
-            f'#link("../methods{doc.suffix}.pdf")'
-            f"[{escape(_('methods and quality information for this release'))}]\n\n"
+            f"== {escape(heading)}\n\n{release}\n/ {escape(term)}: "
+            f'#link("../methods{doc.suffix}.pdf")[{escape(link)}]\n\n'
         )
     about = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.about())
     technical = "\n".join(f"/ {escape(term)}: {escape(value)}" for term, value in doc.technical())
@@ -124,11 +125,12 @@ def source(
         "For anyone checking or reproducing this briefing: the fingerprint identifies the "
         "exact data file used, and the settings are those the briefing was built with."
     )
+    about_heading, symbols = _("About this briefing"), _("Disclosure control and symbols")
+    technical_heading = _("Technical details")
     parts.append(
-        f"== {escape(_('About this briefing'))}\n\n#set text(size: 9pt)\n{about}\n"
-        f"/ {escape(_('Disclosure control and symbols'))}: {escape(rules.note)} "
-        f"{escape(doc.not_available_note)}\n\n"
-        f"=== {escape(_('Technical details'))}\n\n{escape(reproducing)}\n\n{technical}\n]\n"
+        f"== {escape(about_heading)}\n\n#set text(size: 9pt)\n{about}\n"
+        f"/ {escape(symbols)}: {escape(rules.note)} {escape(doc.not_available_note)}\n\n"
+        f"=== {escape(technical_heading)}\n\n{escape(reproducing)}\n\n{technical}\n]\n"
     )
     return "".join(parts), inputs
 

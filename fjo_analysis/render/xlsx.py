@@ -11,12 +11,14 @@ are: counts ``#,##0``, one-decimal figures (rates, shares, weeks) ``0.0``, p-val
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
 
 import gptables
 import pandas as pd
+from gptables.core.wrappers import GPWorksheet
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.i18n import N_, _
@@ -36,6 +38,28 @@ NOT_AVAILABLE_NOTE = N_(
     "[x] marks a figure that is not available (for example, repeat applications need "
     "three earlier years of data, or a comparison with itself)."
 )
+
+
+#: The cover sheet's headings, which gptables writes itself (in English).
+COVER_HEADINGS = (N_("Introductory information"), N_("About these data"), N_("Contact"))
+
+
+@contextlib.contextmanager
+def _cover_headings_in_language():
+    """gptables writes its cover headings as English literals: write them in the current
+    language (unchanged in English) while a workbook is produced."""
+    original = GPWorksheet._write_element
+
+    def write(self, pos, element, format_dict):
+        return original(
+            self, pos, _(element) if element in COVER_HEADINGS else element, format_dict
+        )
+
+    GPWorksheet._write_element = write
+    try:
+        yield
+    finally:
+        GPWorksheet._write_element = original
 
 
 def _cell(value, kind):
@@ -131,6 +155,7 @@ def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
     release = doc.release.items() if doc.release else []
     about = [f"{term}: {value}" for term, value in [*release[:3], *doc.provenance()]]
     cover = gptables.Cover(
+        cover_label=_("Cover"),
         title=doc.title,
         intro=[*subtitles, doc.summary, _("Key findings:"), *doc.findings],
         about=[
@@ -144,7 +169,7 @@ def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
         ],
         contact=[doc.release.contact_text] if doc.release else None,
     )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _cover_headings_in_language():
         warnings.simplefilter("ignore")  # gptables' pandas deprecation warnings
         one_table = _("This worksheet contains one table.")
         workbook = gptables.produce_workbook(
