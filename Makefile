@@ -96,7 +96,7 @@ WELSH_BRIEFINGS := $(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(a)/$(t).cy
 WELSH_CATALOGUE := fjo_analysis/i18n/locale/cy/LC_MESSAGES/fjo.po fjo_analysis/i18n/glossary.csv
 HTML += $(WELSH_BRIEFINGS:%=reports/%.html)
 # (the profiles, defined below, count too: a recursive variable, expanded when used)
-export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(WELSH_BRIEFINGS) $(PROFILE_CODES))
+export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(WELSH_BRIEFINGS) $(PROFILE_CODES) $(WELSH_PROFILE_CODES))
 export FJO_RUN_ID := $(shell date +%s%N)
 
 .DEFAULT_GOAL := reports
@@ -180,6 +180,14 @@ reports/profiles/$(1).html reports/profiles/$(1).pdf reports/profiles/$(1).xlsx 
 	@$(FJO) build --area profiles --topic $(1)
 endef
 $(foreach c,$(PROFILE_CODES),$(eval $(call PROFILE_RULE,$(c))))
+# The profiles of Wales's authorities in Welsh too (issue 14): reports/profiles/W06....cy.*
+WELSH_PROFILE_CODES = $(filter W06%,$(PROFILE_CODES))
+define WELSH_PROFILE_RULE
+reports/profiles/$(1).cy.html reports/profiles/$(1).cy.pdf reports/profiles/$(1).cy.xlsx reports/profiles/$(1).cy.csv &: notebooks/profile.ipynb build/profiles/params/$(1).json $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) $(WELSH_CATALOGUE) | $(STAMP)
+	@$(FJO) build --area profiles --topic $(1) --lang cy
+endef
+$(foreach c,$(WELSH_PROFILE_CODES),$(eval $(call WELSH_PROFILE_RULE,$(c))))
+PROFILE_HTML += $(WELSH_PROFILE_CODES:%=reports/profiles/%.cy.html)
 reports/index.html: $(PROFILE_HTML)
 
 # The release audit refuses (non-zero) a release whose suppressed cells can be narrowed:

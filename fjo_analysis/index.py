@@ -127,6 +127,9 @@ def _profiles(config: settings.Settings) -> list[dict]:
                     "region": la.region_name,
                     "letter": la.la_name[0].upper(),
                     "href": f"{PROFILES}/{la.la_code}.html",
+                    "welsh_href": f"{PROFILES}/{la.la_code}.cy.html"
+                    if page.with_suffix(".cy.html").exists()
+                    else None,
                 }
             )
     return out

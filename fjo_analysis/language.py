@@ -120,7 +120,11 @@ def rate_sentence(
     """'In 2023/24, 1,240 children in the North East were subject to care proceedings, 23.5
     per 10,000 children — higher than England (14.2).'"""
     text = _("In {year}, {count} {noun} in {area} {what}").format(
-        year=year, count=count(children), noun=_(noun), what=what, **forms("area", area)
+        year=current().value(year),
+        count=count(children),
+        noun=_(noun),
+        what=what,
+        **forms("area", area),
     )
     if rate != MARK and _is_number(rate):
         text += _(", {rate} {per_10k}").format(rate=number(rate), per_10k=_(PER_10K[per]))
@@ -135,7 +139,7 @@ def summary_sentence(
     """The summary's synthesis of a rate, its comparison and its recent trend, worded apart
     from the findings: 'In 2024/25 the rate of ... in London was 18.6 per 10,000 live
     births, lower than England (27.4), and has fallen since 2020/21.'"""
-    names = forms("area", area)
+    names, year = forms("area", area), current().value(year)
     if not _is_number(rate):
         return _(
             "In {year} the {measure} in {area} cannot be given because a count is suppressed."

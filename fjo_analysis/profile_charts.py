@@ -18,6 +18,7 @@ from afcharts.af_colours import get_af_colours
 from fjo_analysis import language
 from fjo_analysis.charts import Chart, _figure, _finish, is_synthetic
 from fjo_analysis.disclosure import numbers
+from fjo_analysis.i18n import N_, _, current, forms
 from fjo_analysis.stats.funnel import funnel_limits
 
 LEVELS = (0.95, 0.998)
@@ -42,14 +43,14 @@ def where_it_falls(rate: float, people: float, reference: float, tau2: float) ->
     low95, high95 = (v[0] for v in limits(reference, [people], tau2, LEVELS[0]))
     low998, high998 = (v[0] for v in limits(reference, [people], tau2, LEVELS[1]))
     if rate > high998:
-        return "above the 99.8% limit"
+        return N_("above the 99.8% limit")
     if rate > high95:
-        return "above the 95% limit"
+        return N_("above the 95% limit")
     if rate < low998:
-        return "below the 99.8% limit"
+        return N_("below the 99.8% limit")
     if rate < low95:
-        return "below the 95% limit"
-    return "within the 95% limits"
+        return N_("below the 95% limit")
+    return N_("within the 95% limits")
 
 
 def funnel(
@@ -70,27 +71,30 @@ def funnel(
     dark, grey = get_af_colours("focus")
     synthetic = is_synthetic(authorities)
     fig, ax = _figure(5.5, synthetic)
+    # names as the reader's language writes them (the table's stay as published)
+    shown_name, country_name = current().value(highlight), current().value(country)
     grid = np.linspace(np.nanmin(people[shown]) * 0.8, np.nanmax(people[shown]) * 1.05, 200)
     for level, style in zip(LEVELS, ("--", ":"), strict=True):
         low, high = limits(reference, grid, tau2, level)
-        label = f"{level * 100:g}% limits"
+        label = _("{level}% limits").format(level=f"{level * 100:g}")
         ax.plot(grid, high, style, color="#3D3D3D", linewidth=1.2, label=label)
         ax.plot(grid, low, style, color="#3D3D3D", linewidth=1.2)
     ax.axhline(reference, color="#3D3D3D", linewidth=1)
-    ax.text(grid[-1], reference, f" {country} {language.number(reference)}", va="bottom")
+    ax.text(grid[-1], reference, f" {country_name} {language.number(reference)}", va="bottom")
     others = shown & (names != highlight)
-    ax.scatter(people[others] / 1000, rates[others], color=grey, s=22, label="Other authorities")
+    others_label = _("Other authorities")
+    ax.scatter(people[others] / 1000, rates[others], color=grey, s=22, label=others_label)
     ax.set_xscale("linear")
     here = shown & (names == highlight)
-    where = "not shown because its rate is suppressed"
+    where = N_("not shown because its rate is suppressed")
     if here.any():
         i = int(np.flatnonzero(here)[0])
         where = where_it_falls(rates[i], people[i], reference, tau2)
         ax.scatter(
-            [people[i] / 1000], [rates[i]], color=dark, marker="D", s=90, zorder=3, label=highlight
+            [people[i] / 1000], [rates[i]], color=dark, marker="D", s=90, zorder=3, label=shown_name
         )
         ax.annotate(
-            f"{highlight} {language.number(rates[i])}",
+            f"{shown_name} {language.number(rates[i])}",
             (people[i] / 1000, rates[i]),
             xytext=(8, 8),
             textcoords="offset points",
@@ -101,16 +105,25 @@ def funnel(
         if len(x) == len(grid):
             line.set_xdata(np.asarray(x) / 1000)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("Per 10,000")
+    ax.set_ylabel(_("Per 10,000"))
     ax.legend(loc="upper right", frameon=False)
-    alt = (
-        f"Funnel plot of {what} for {int(shown.sum())} authorities of {country}, against "
-        f"their size, with {country}'s rate ({language.number(reference)}) and 95% and "
-        f"99.8% limits widened for the variation between authorities. {highlight} "
-        + (
-            f"({language.number(rates[np.flatnonzero(here)[0]])}) is {where}."
-            if here.any()
-            else f"is {where}."
+    alt = _(
+        "Funnel plot of {what} for {n} authorities of {country}, against "
+        "their size, with {country}'s rate ({rate}) and 95% and "
+        "99.8% limits widened for the variation between authorities. "
+    ).format(
+        what=what,
+        n=int(shown.sum()),
+        rate=language.number(reference),
+        **forms("country", country_name),
+    )
+    alt += (
+        _("{highlight} ({rate}) is {where}.").format(
+            highlight=shown_name,
+            rate=language.number(rates[np.flatnonzero(here)[0]]),
+            where=_(where),
         )
+        if here.any()
+        else _("{highlight} is {where}.").format(highlight=shown_name, where=_(where))
     )
     return Funnel(Chart(_finish(fig), alt, synthetic), where)

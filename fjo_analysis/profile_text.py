@@ -17,15 +17,32 @@ from fjo_analysis import charts
 from fjo_analysis import language as say
 from fjo_analysis.disclosure import MARK
 from fjo_analysis.geography import area, local_areas, units
+from fjo_analysis.i18n import N_, _, current, forms
 from fjo_analysis.profile_charts import Funnel, funnel
 
 
 def _called(code: str) -> str:
     """A region's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
     the_area = area(code)
+    if current().code != "en":  # a Welsh name reads bare
+        return current().area_name(the_area.name)
     return the_area.name if the_area.name in ("London", "Wales") else f"the {the_area.name}"
 
 
+def _year(label: str) -> str:
+    """A period as the reader's language writes it ('2022/23 to 2024/25')."""
+    return current().value(label)
+
+
+#: A rate's unit over a pooled period, and its denominator summed, as whole phrases.
+PER_YEAR = {
+    "children": N_("per 10,000 children a year"),
+    "live births": N_("per 10,000 live births a year"),
+}
+SUMMED = {
+    "children": N_("Children, summed over the period's years (thousands)"),
+    "live births": N_("Live births, summed over the period's years (thousands)"),
+}
 #: A profile is "mostly suppressed" when at least this share of its latest counts is.
 MOSTLY = 0.5
 
@@ -74,10 +91,16 @@ def _change(table: pd.DataFrame, column: str, what: str, fmt=say.number) -> str:
         isinstance(v, int | float) for v in (before[column], now[column])
     ):
         return ""
-    direction = "up" if now[column] > before[column] else "down"
     if now[column] == before[column]:
-        return f"The {what} was the same as in {before['year']}."
-    return f"The {what} was {direction} from {fmt(before[column])} in {before['year']}."
+        return _("The {what} was the same as in {year}.").format(
+            what=_(what), year=_year(before["year"])
+        )
+    moved = (
+        N_("The {what} was up from {value} in {year}.")
+        if now[column] > before[column]
+        else N_("The {what} was down from {value} in {year}.")
+    )
+    return _(moved).format(what=_(what), value=fmt(before[column]), year=_year(before["year"]))
 
 
 def _rate_section(
@@ -92,34 +115,37 @@ def _rate_section(
 ) -> Section:
     rows = b.local_figures(table)
     latest = _latest(rows)
-    country = b.comparator.name
+    country = b.value(b.comparator.name)
     comparison = say.compared(latest.rate, latest.comparator_rate, latest.comparison, country)
     text = b.rate_sentence(
-        latest.year, latest[count], b.name, what, latest.rate, per, comparison, noun=noun
+        latest.year, latest[count], b.name, _(what), latest.rate, per, comparison, noun=noun
     )
-    text += " " + _change(rows, "rate", "rate")
+    text += " " + _change(rows, "rate", N_("rate"))
     neighbours = b.neighbours(table, int(latest.financial_year), "rate")
     region = _called(b.area.parent)
     place = _place(neighbours, b.area.name, "rate", region)
     text = f"{text} {place}".strip()
     columns = {
-        "year": "Period (financial years)",
+        "year": _("Period (financial years)"),
         count: None,
         "rate": None,
         "rate_lower": None,
         "rate_upper": None,
-        "comparator_rate": f"{country}: rate per 10,000, same years",
-        "comparison": f"Compared with {country} (95% level)",
+        "comparator_rate": _("{country}: rate per 10,000, same years").format(country=country),
+        "comparison": _("Compared with {other} (95% level)").format(**forms("other", country)),
         **(extra or {}),
     }
+    heading = _(heading)
     section = Section(
         heading,
         text,
         rows,
-        f"{heading}: {b.area.name}, three-year periods",
+        _("{heading}: {area}, three-year periods").format(heading=heading, area=b.area_name),
         columns,
         [count],
-        chart_caption=f"{heading}: authorities of {region}, {latest.year}",
+        chart_caption=_("{heading}: authorities of {region}, {year}").format(
+            heading=heading, year=_year(latest.year), **forms("region", region)
+        ),
         neighbours=neighbours,
         neighbour_columns=["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
     )
@@ -133,12 +159,15 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
     is not published)."""
     country = b.comparator.name
     region = _called(b.area.parent)
+    per_year = _(PER_YEAR[per])
     section.chart = charts.bars(
         section.neighbours,
         "area",
         "rate",
-        f"Per 10,000 {per} a year",
-        f"{noun} per 10,000 {per} a year by authority in {region}, {latest.year}",
+        per_year[:1].upper() + per_year[1:],
+        _("{noun} {per_year} by authority in {region}, {year}").format(
+            noun=_(noun), per_year=per_year, year=_year(latest.year), **forms("region", region)
+        ),
         highlight=b.area.name,
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
@@ -154,13 +183,16 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
         reference,
         tau2,
         b.area.name,
-        f"{noun} per 10,000 {per} a year, {latest.year}",
+        _("{noun} {per_year}, {year}").format(
+            noun=_(noun), per_year=per_year, year=_year(latest.year)
+        ),
         country,
-        f"{per.capitalize()}, summed over the period's years (thousands)",
+        _(SUMMED[per]),
     )
-    section.funnel_caption = (
-        f"{section.heading}: {b.area.name} against every authority of {country}, "
-        f"{latest.year} (funnel plot)"
+    section.funnel_caption = _(
+        "{heading}: {area} against every authority of {country}, {year} (funnel plot)"
+    ).format(
+        heading=section.heading, area=b.area_name, country=b.value(country), year=_year(latest.year)
     )
     mine = everyone[everyone["area"] == b.area.name].copy()
     mine.attrs = everyone.attrs
@@ -169,9 +201,13 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
     section.position_columns = {
         "area": None,
         "rate": None,
-        "comparator_rate": f"{country}: rate per 10,000, same years",
-        "position": "Position against the funnel limits",
-        "comparison": f"Compared with {country} (95% level)",
+        "comparator_rate": _("{country}: rate per 10,000, same years").format(
+            country=b.value(country)
+        ),
+        "position": _("Position against the funnel limits"),
+        "comparison": _("Compared with {other} (95% level)").format(
+            **forms("other", b.value(country))
+        ),
     }
 
 
@@ -182,9 +218,11 @@ def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str
         return ""
     rank = list(known["area"]).index(name) + 1
     ordinal = say.ordinal(rank) if rank > 1 else ""
-    return (
-        f"Its rate was the {ordinal + ' ' if ordinal else ''}highest of the "
-        f"{len(neighbours)} authorities in {region}."
+    return _("Its rate was the {ordinal}highest of the {n} authorities in {region}.").format(
+        ordinal=ordinal + " " if ordinal else "",
+        rank=rank,
+        n=len(neighbours),
+        **forms("region", region),
     )
 
 
@@ -194,18 +232,18 @@ def sections(b) -> Sections:
         _rate_section(
             b,
             "care_children",
-            "Children in care proceedings",
+            N_("Children in care proceedings"),
             "children",
-            "were in care proceedings (counted once a year)",
+            N_("were in care proceedings (counted once a year)"),
             "children",
             "children",
         ),
         _rate_section(
             b,
             "newborns",
-            "Newborns in care proceedings",
+            N_("Newborns in care proceedings"),
             "newborns",
-            "were subject to care proceedings within a week of birth",
+            N_("were subject to care proceedings within a week of birth"),
             "live births",
             "newborns",
             {"infants": None},
@@ -215,15 +253,22 @@ def sections(b) -> Sections:
     latest = _latest(durations)
     out.append(
         Section(
-            "How long care proceedings take",
-            f"Of the {b.count(latest.cases)} cases issued in {b.name} in {latest.year}, "
-            f"{say.percent(latest.within_26_weeks_pct)} concluded within the 26-week limit; "
-            f"the median duration was {say.number(latest.median_weeks)} weeks. "
-            + _change(durations, "median_weeks", "median duration", say.number),
+            _("How long care proceedings take"),
+            _(
+                "Of the {cases} cases issued in {area} in {year}, {within} concluded within "
+                "the 26-week limit; the median duration was {median} weeks. "
+            ).format(
+                cases=b.count(latest.cases),
+                year=_year(latest.year),
+                within=say.percent(latest.within_26_weeks_pct),
+                median=say.number(latest.median_weeks),
+                **forms("area", b.name),
+            )
+            + _change(durations, "median_weeks", N_("median duration"), say.number),
             durations,
-            f"Duration of care proceedings: {b.area.name}, by period of issue",
+            _("Duration of care proceedings: {area}, by period of issue").format(area=b.area_name),
             {
-                "year": "Period of issue (financial years)",
+                "year": _("Period of issue (financial years)"),
                 "cases": None,
                 "within_26_weeks": None,
                 "within_26_weeks_pct": None,
@@ -236,14 +281,22 @@ def sections(b) -> Sections:
     latest = _latest(mothers)
     out.append(
         Section(
-            "Mothers returning to court",
-            f"In {latest.year}, {say.percent(latest.share_pct)} of the mothers in care "
-            f"proceedings in {b.name} (counted once a year) had earlier proceedings in the "
-            "previous five years. " + _change(mothers, "share_pct", "share", say.percent),
+            _("Mothers returning to court"),
+            _(
+                "In {year}, {share} of the mothers in care proceedings in {area} (counted once "
+                "a year) had earlier proceedings in the previous five years. "
+            ).format(
+                year=_year(latest.year),
+                share=say.percent(latest.share_pct),
+                **forms("area", b.name),
+            )
+            + _change(mothers, "share_pct", N_("share"), say.percent),
             mothers,
-            f"Mothers with earlier proceedings: {b.area.name}, three-year periods",
+            _("Mothers with earlier proceedings: {area}, three-year periods").format(
+                area=b.area_name
+            ),
             {
-                "year": "Period (financial years)",
+                "year": _("Period (financial years)"),
                 "mothers": None,
                 "with_earlier_proceedings": None,
                 "share_pct": None,
@@ -257,9 +310,9 @@ def sections(b) -> Sections:
         _rate_section(
             b,
             "s8_children",
-            "Children in child arrangements applications",
+            N_("Children in child arrangements applications"),
             "children",
-            "were in child arrangements (section 8) applications",
+            N_("were in child arrangements (section 8) applications"),
             "children",
             "children",
         )
@@ -268,14 +321,22 @@ def sections(b) -> Sections:
     latest = _latest(repeats)
     out.append(
         Section(
-            "Repeat private-law applications",
-            f"In {latest.year}, {say.percent(latest.repeat_pct)} of private-law cases in "
-            f"{b.name} involved a child in another private-law case in the previous three "
-            "years. " + _change(repeats, "repeat_pct", "share", say.percent),
+            _("Repeat private-law applications"),
+            _(
+                "In {year}, {share} of private-law cases in {area} involved a child in another "
+                "private-law case in the previous three years. "
+            ).format(
+                year=_year(latest.year),
+                share=say.percent(latest.repeat_pct),
+                **forms("area", b.name),
+            )
+            + _change(repeats, "repeat_pct", N_("share"), say.percent),
             repeats,
-            f"Repeat private-law applications: {b.area.name}, three-year periods",
+            _("Repeat private-law applications: {area}, three-year periods").format(
+                area=b.area_name
+            ),
             {
-                "year": "Period (financial years)",
+                "year": _("Period (financial years)"),
                 "cases": None,
                 "repeat_cases": None,
                 "repeat_pct": None,
@@ -300,13 +361,17 @@ def _outcomes(b) -> Section:
     called = _called(region.code)
     orders = b.figures("final_orders", region.code, financial_year=b.settled_year)
     return Section(
-        "Outcomes: final orders (regional figures)",
-        f"Final orders by type are published for {called} as a whole, not for each "
-        "authority (most types would be fewer than 10 children in one authority even over "
-        f"three years). The table shows {called}'s children whose proceedings were issued "
-        f"in {orders['year'].iloc[0]}.",
+        _("Outcomes: final orders (regional figures)"),
+        _(
+            "Final orders by type are published for {region} as a whole, not for each "
+            "authority (most types would be fewer than 10 children in one authority even over "
+            "three years). The table shows {region}'s children whose proceedings were issued "
+            "in {year}."
+        ).format(year=_year(orders["year"].iloc[0]), **forms("region", called)),
         orders,
-        f"Final orders for children, {region.name}, {orders['year'].iloc[0]}",
+        _("Final orders for children, {region}, {year}").format(
+            region=b.value(region.name), year=_year(orders["year"].iloc[0])
+        ),
         {"final_order": None, "children": None, "share_pct": None},
         ["children"],
         regional=True,
@@ -321,8 +386,10 @@ def split_note(b) -> str:
     for unit in units()[units()["combined"]].itertuples(index=False):
         if b.area.code in unit.members.split(";") and unit.la_code in published:
             notes.append(
-                f"Cases from before {b.area.name} was created are counted under the combined "
-                f"unit {local_areas()[unit.la_code].name}, in the regional tables."
+                _(
+                    "Cases from before {area} was created are counted under the combined "
+                    "unit {unit}, in the regional tables."
+                ).format(area=b.area_name, unit=local_areas()[unit.la_code].name)
             )
     return " ".join(notes)
 
@@ -332,8 +399,11 @@ def summary(b, found: Sections, notes: str) -> str:
     notes = f"{split_note(b)} {notes}".strip()
     if found.mostly_suppressed:
         return (
-            f"{b.area.name} has so few family court cases that most of its figures cannot "
-            f"be published, even added up over three years. {notes}"
+            _(
+                "{area} has so few family court cases that most of its figures cannot "
+                "be published, even added up over three years."
+            ).format(area=b.area_name)
+            + f" {notes}"
         ).strip()
     return f"{_first_sentence(found.all[0].text)} {notes}".strip()
 
@@ -346,20 +416,26 @@ def findings(b, found: Sections) -> list[str]:
     """One finding per section of the area's own figures: its first sentence."""
     if found.mostly_suppressed:
         return [
-            f"Most of {b.area.name}'s figures are suppressed because its counts are small "
-            "(see below); its cases are part of the regional and national figures."
+            _(
+                "Most of {area}'s figures are suppressed because its counts are small "
+                "(see below); its cases are part of the regional and national figures."
+            ).format(**forms("area", b.area_name))
         ]
     return [_first_sentence(s.text) for s in found.shown if not s.regional]
 
 
 def why_suppressed(b) -> str:
     region = area(b.area.parent)
-    return (
-        f"{b.area.name} is one of the smallest authorities in England and Wales. Even over "
+    return _(
+        "{area} is one of the smallest authorities in England and Wales. Even over "
         "three years, most of its counts of children, cases and mothers are fewer than 10, "
         "and publishing them (or a rate or share made from them) could identify families. "
         "They are therefore suppressed, together with any figure from which they could be "
-        f"worked out. Its cases are included in the figures for {_called(region.code)} and "
-        f"for {b.comparator.name}, which are published in the regional and national "
+        "worked out. Its cases are included in the figures for {region} and "
+        "for {country}, which are published in the regional and national "
         "briefings."
+    ).format(
+        area=b.area_name,
+        country=b.value(b.comparator.name),
+        **forms("region", _called(region.code)),
     )

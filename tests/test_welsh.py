@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from fjo_analysis import i18n
 from fjo_analysis.geography import local_authorities
-from fjo_analysis.i18n import Language, forms
+from fjo_analysis.i18n import Language, forms, glossary
 from fjo_analysis.i18n.values import VALUES
 from fjo_analysis.measures.care_proceedings import AGE_NOT_KNOWN
 from fjo_analysis.measures.infants import GROUPS, NOTICE_BANDS
@@ -232,6 +232,13 @@ def _english_left(english: BeautifulSoup, cymraeg: BeautifulSoup) -> set[str]:
         w.casefold()
         for m in catalogue
         for w in re.findall(r"[^\W\d_]+", ALLOWED.sub(" ", m.string or ""))
+    }
+    # places by their Welsh names (many are the same in both languages: Conwy, Powys)
+    welsh_words |= {
+        w.casefold()
+        for term in glossary.terms()
+        for form in term.forms
+        for w in re.findall(r"[^\W\d_]+", form)
     }
     english_words = {w.casefold() for w in re.findall(r"[^\W\d_]+", _reader_text(english))}
     text = ALLOWED.sub(" ", _reader_text(cymraeg))
@@ -450,3 +457,63 @@ def test_the_index_lists_the_welsh_briefings_in_welsh(welsh, methods_pages):
     # the rest of the index stays English, and lists the English Wales briefings too
     assert page.html["lang"] == "en-GB"
     assert f"wales/{topics[0]}.html" in [a["href"] for a in page.find_all("a")]
+
+
+PROFILED = ("W06000015", "W06000024")  # Cardiff; Merthyr Tydfil, small (many [c])
+
+
+@pytest.fixture(scope="module")
+def welsh_profiles(project):
+    """Two Welsh authorities' profiles, built in English and in Welsh."""
+    from fjo_analysis.build import build
+    from fjo_analysis.profiles import write_params
+
+    write_params(project)
+    try:
+        for code in PROFILED:
+            for lang in ("en", "cy"):
+                build("profiles", code, project, engine="fjo-inprocess", lang=lang)
+    finally:
+        i18n.activate(i18n.SOURCE)
+    return project
+
+
+def _profile(project, code: str, suffix: str = "") -> BeautifulSoup:
+    path = project.reports_dir / "profiles" / f"{code}{suffix}.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_welsh_profiles_are_welsh_linked_and_carry_the_same_numbers(welsh_profiles):
+    for code in PROFILED:
+        english, cymraeg = _profile(welsh_profiles, code), _profile(welsh_profiles, code, ".cy")
+        assert cymraeg.html["lang"] == "cy"
+        assert english.find("a", hreflang="cy")["href"] == f"{code}.cy.html"
+        assert cymraeg.find("a", hreflang="en")["href"] == f"{code}.html"
+        welsh_name = local_authorities().set_index("la_code").loc[code, "la_name_welsh"]
+        assert cymraeg.h1.get_text() == f"Proffil cyfiawnder teuluol: {welsh_name}"
+        assert not _english_left(english, cymraeg), code
+        numbers = _numbers(english), _numbers(cymraeg)
+        assert numbers[0].keys() == numbers[1].keys()
+        for part in numbers[0]:
+            if part.startswith("table"):
+                assert numbers[0][part] == numbers[1][part], (code, part)
+            else:
+                assert collections.Counter(numbers[0][part]) == collections.Counter(
+                    numbers[1][part]
+                ), (code, part)
+        pdf = PdfReader(welsh_profiles.reports_dir / "profiles" / f"{code}.cy.pdf")
+        assert pdf.trailer["/Root"]["/Lang"] == "cy"
+
+
+@pytest.mark.browser
+def test_no_axe_violations_on_welsh_profiles(welsh_profiles):
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for code in PROFILED:
+                path = welsh_profiles.reports_dir / "profiles" / f"{code}.cy.html"
+                violations, external = _violations(chromium, path)
+                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+                assert found == [] and external == [], (code, found)
+        finally:
+            chromium.close()

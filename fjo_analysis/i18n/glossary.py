@@ -100,6 +100,7 @@ def inconsistencies(pairs) -> list[str]:
     for english, welsh in pairs:
         if not welsh:
             continue
+        english = re.sub(r"\{\w*\}", " ", english)  # a placeholder ({region}) is no term
         for term in terms():
             if term.used_in(english) and not term.rendered_in(welsh):
                 problems.append(

@@ -47,6 +47,7 @@ VALUES = (
     # nouns of language.rate_sentence
     N_("children"),
     N_("babies"),
+    N_("newborns"),
     # the label of a reference line and of a band
     N_("26-week limit"),
     N_("middle half of cases"),

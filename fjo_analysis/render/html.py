@@ -16,7 +16,6 @@ from markdown_it import MarkdownIt
 
 from fjo_analysis import i18n
 from fjo_analysis.disclosure import Rules
-from fjo_analysis.geography import briefing_areas
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,6 +46,16 @@ def _environment() -> jinja2.Environment:
 TEMPLATE = _environment().get_template("briefing.html.j2")
 
 
+def _area_name(code: str, slug: str) -> str:
+    """The area a document is about, by name (a local profile's authority too)."""
+    from fjo_analysis.geography import area
+
+    try:
+        return area(code).name
+    except (KeyError, ValueError):
+        return slug
+
+
 def methods_page(lang: i18n.Language) -> str:
     """The methods and quality page in this language (relative to reports/)."""
     return f"methods{lang.suffix}.html"
@@ -54,13 +63,12 @@ def methods_page(lang: i18n.Language) -> str:
 
 def render(doc: BriefingDoc, rules: Rules) -> str:
     """The briefing as one self-contained HTML page."""
-    areas = {a.code: a.name for a in briefing_areas().values()}
     resources = {
         "doc": doc,
         "css": CSS,
         "banner": doc.lang.gettext(SYNTHETIC_BANNER),
         "disclosure_note": rules.note,
-        "area_name": doc.lang.area_name(areas.get(doc.parameters.get("area", ""), doc.area)),
+        "area_name": doc.lang.area_name(_area_name(doc.parameters.get("area", ""), doc.area)),
         "methods": methods_page(doc.lang),
     }
     return TEMPLATE.render(resources=resources)
