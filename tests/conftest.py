@@ -91,14 +91,18 @@ def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
 
 @pytest.fixture(scope="session")
 def suite(project) -> settings.Settings:
-    """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
+    """Every topic built for a region (London) and a country (Wales, in English and
+    Welsh), reproducibly dated."""
     from fjo_analysis.build import build, topics
+    from fjo_analysis.i18n import about_wales
     from fjo_analysis.index import write_index
     from fjo_analysis.publish import write as write_release
 
     for area in BUILT_AREAS:
         for topic in topics(project.root):
             build(area, topic, project)
+            if about_wales(area, topic):  # as make does: Wales in Welsh too (issue 14)
+                build(area, topic, project, lang="cy")
     write_release(project)
     write_index(project)
     return project
