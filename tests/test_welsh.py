@@ -517,3 +517,35 @@ def test_no_axe_violations_on_welsh_profiles(welsh_profiles):
                 assert found == [] and external == [], (code, found)
         finally:
             chromium.close()
+
+
+def test_the_audit_reads_welsh_workbooks_and_csv_files(welsh, tmp_path):
+    """The release audit checks every count of a Welsh workbook ('(nifer)' columns) and
+    CSV against the store, as it does the English: clean as built, and a count that is
+    not the store's is found."""
+    import shutil
+
+    from openpyxl import load_workbook as open_book
+
+    from fjo_analysis.disclosure import Rules
+    from fjo_analysis.disclosure.audit import csv_problems, workbook_problems
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for topic in _topics(welsh):
+        for fmt in ("xlsx", "csv"):
+            shutil.copy(welsh.reports_dir / WALES / f"{topic}.cy.{fmt}", reports)
+    rules = Rules(10, 0)
+    assert workbook_problems(reports, welsh.stats_dir, rules) == []
+    assert csv_problems(reports, welsh.stats_dir) == []
+    path = reports / f"{_topics(welsh)[0]}.cy.xlsx"
+    book = open_book(path)
+    sheet = book["Tabl 1"]
+    header_row = next(
+        row for row in sheet.iter_rows() if any(str(c.value).endswith("(nifer)") for c in row)
+    )
+    column = next(c.column for c in header_row if str(c.value).endswith("(nifer)"))
+    sheet.cell(row=header_row[0].row + 1, column=column).value = 987_654_321
+    book.save(path)
+    found = workbook_problems(reports, welsh.stats_dir, rules)
+    assert [f for f in found if "987654321" in str(f)], found
