@@ -38,7 +38,7 @@ def params_of(code: str) -> dict:
 
 def write_params(config: settings.Settings) -> int:
     """Write each profile's parameters where they changed; return how many were written."""
-    from fjo_analysis.build import write_if_changed
+    from fjo_analysis.files import write_if_changed
 
     written = 0
     for code in profile_codes():
@@ -51,7 +51,7 @@ def write_params(config: settings.Settings) -> int:
 
 def profile_params(code: str, config: settings.Settings):
     """The parameters make built this profile from (see :func:`write_params`)."""
-    from fjo_analysis.build import AreaParams
+    from fjo_analysis.params import AreaParams
 
     path = params_path(code, config)
     if code not in local_areas() or local_areas()[code].level != "la":
