@@ -45,10 +45,13 @@ def _table(t: dict) -> str:
     )
     notes = "".join(f"\n#text(size: 9pt)[{escape(n)}]\n" for n in t["notes"])
     # a table that fits on a page never breaks, so its caption is never stranded at the
-    # foot of a page; a longer one breaks with its header repeated
-    breakable = "true" if len(t["rows"]) > LONG_TABLE_ROWS else "false"
+    # foot of a page; a longer one breaks with its header repeated (a figure is a block
+    # that does not break unless told to)
+    long = len(t["rows"]) > LONG_TABLE_ROWS
+    breakable = "true" if long else "false"
+    figure_breaks = "#show figure: set block(breakable: true)\n" if long else ""
     return (
-        f"#block(breakable: {breakable}, width: 100%)[#figure(kind: table, "
+        f"#block(breakable: {breakable}, width: 100%)[{figure_breaks}#figure(kind: table, "
         f"caption: [{escape(t['caption'])}],\n"
         f"  table(columns: {len(t['columns'])}, align: ({align},),\n"
         f"    table.header({header}),\n    {cells}))]\n{notes}\n"
