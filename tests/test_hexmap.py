@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from xml.etree import ElementTree
+
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.colors import to_rgb
 
 from fjo_analysis import hexmap
+from fjo_analysis.charts import MAX_ALT, REFERENCE_INK
+from fjo_analysis.disclosure import MARK, numbers
 from fjo_analysis.geography import local_areas
+from fjo_analysis.profile_charts import OUTLINE, _band_styles, hex_map, rate_bands
 from fjo_analysis.settings import REFERENCE_DIR
 
 
@@ -73,3 +81,128 @@ def test_a_lookup_without_the_2024_authorities_is_refused(monkeypatch):
     monkeypatch.setattr(hexmap, "read_reference", dropped)
     with pytest.raises(ValueError, match="E06000001"):
         hexmap.districts()
+
+
+# --- the drawing ----------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (an independent computation)."""
+
+    def luminance(colour: str) -> float:
+        rgb = to_rgb(colour)
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_bands_hold_equal_numbers_and_skip_suppressed():
+    rates = [np.nan, *range(1, 11)]
+    band, ranges = rate_bands(rates)
+    assert band.tolist() == [-1, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert ranges == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+    same, few = rate_bands([3.0, 3.0, 3.0, 7.0])
+    assert same.tolist() == [0, 0, 0, 1] and few == [(3, 3), (7, 7)]  # ties share a band
+    assert rate_bands([np.nan, np.nan]) == (pytest.approx([-1, -1]), [])
+
+
+def _authorities(suppressed=("E06000053", "E09000001"), missing=("E06000063",)):
+    """Every authority with a made-up published rate (a protected-looking table), some [c],
+    some left out."""
+    cells = hexmap.layout()
+    rows = cells[~cells["la_code"].isin(missing)]
+    rates = [
+        MARK if c in suppressed else 5.0 + (i * 37 % 175) / 5 for i, c in enumerate(rows["la_code"])
+    ]
+    table = pd.DataFrame({"area_code": rows["la_code"], "area": rows["la_name"], "rate": rates})
+    table.attrs["synthetic"] = True
+    return table
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    return hex_map(_authorities(), "E08000025", "a rate, 2022/23 to 2024/25", "Per 10,000")
+
+
+def _svg(chart):
+    return ElementTree.fromstring(chart.svg)
+
+
+def _fill(group) -> str:
+    style = group.find(f".//{SVG}path").get("style")
+    return re.search(r"fill: ([^;]+)", style).group(1)
+
+
+def test_the_map_has_one_hexagon_per_authority_and_marks_the_highlighted_one(drawn):
+    root = _svg(drawn.chart)
+    hexes = {g.get("id")[4:]: g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("hex-")}
+    assert set(hexes) == set(hexmap.layout()["la_code"])
+    highlight = [g for g in root.iter(f"{SVG}g") if g.get("id") == "highlight"]
+    assert len(highlight) == 1
+    # drawn thick, over the highlighted hexagon's own outline
+    stroke = float(
+        re.search(r"stroke-width: ([\d.]+)", highlight[0].find(f"{SVG}path").get("style")).group(1)
+    )
+    assert stroke >= 3 * float(
+        re.search(
+            r"stroke-width: ([\d.]+)", hexes["E08000025"].find(f"{SVG}path").get("style")
+        ).group(1)
+    )
+    assert highlight[0].find(f"{SVG}path").get("d") is not None
+    assert drawn.chart.synthetic and "Illustrative synthetic data" in drawn.chart.svg
+
+
+def test_the_legend_names_every_band_and_the_patterns_differ(drawn):
+    root = _svg(drawn.chart)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    band, ranges = rate_bands(numbers(_authorities()["rate"]))
+    for low, high in ranges:
+        assert any(t.startswith(f"{low:.1f} to {high:.1f}") for t in texts), (low, high)
+    assert {"[c] suppressed", "[x] not available", "Birmingham"} <= set(texts)
+    hexes = {
+        g.get("id")[4:]: _fill(g)
+        for g in root.iter(f"{SVG}g")
+        if g.get("id", "").startswith("hex-")
+    }
+    codes = list(_authorities()["area_code"])
+    fills = {k: {hexes[c] for c, b in zip(codes, band, strict=True) if b == k} for k in range(5)}
+    assert all(len(f) == 1 for f in fills.values())  # one pattern a band
+    patterns = {f"url(#{p.get('id')})": p for p in root.iter(f"{SVG}pattern")}
+    used = [next(iter(f)) for f in fills.values()]
+    assert set(used) <= set(patterns) and len(set(used)) == 5
+    drawings = {ElementTree.tostring(patterns[u].find(f"{SVG}path")) for u in used}
+    assert len(drawings) == 5  # the patterns themselves differ, not only their colours
+    assert hexes["E06000053"] == hexes["E09000001"] == "#ffffff"  # [c]: plain white
+    assert hexes["E06000063"] == "#ffffff"  # missing: white, with a dotted outline
+
+
+def test_outlines_and_patterns_contrast():
+    assert _contrast(OUTLINE, "#ffffff") >= 3
+    assert _contrast(REFERENCE_INK, "#ffffff") >= 3
+    for style in _band_styles(5):
+        assert _contrast(style["hatchcolor"], style["facecolor"]) >= 3, style
+
+
+def test_alt_text_says_where_the_area_sits_and_where_rates_are_highest(drawn):
+    alt = drawn.chart.alt
+    assert alt.startswith("Birmingham (") and drawn.band in alt and "of 5" in drawn.band
+    assert "Rates are highest in" in alt and len(alt) <= MAX_ALT
+    table = _authorities()
+    longest = max(table["area_code"], key=lambda c: len(local_areas()[c].name))
+    for code in (longest, "E06000053"):
+        what = "children in care proceedings per 10,000 children a year, 2022/23 to 2024/25"
+        alt = hex_map(table, code, what, "Per 10,000").chart.alt
+        assert alt.startswith(local_areas()[code].name) and len(alt) <= MAX_ALT
+        assert "highest in" in alt
+    assert "suppressed ([c])" in alt
+
+
+def test_a_map_with_every_rate_suppressed_says_so():
+    table = _authorities(suppressed=tuple(hexmap.layout()["la_code"]), missing=())
+    drawn = hex_map(table, "E08000025", "a rate", "Per 10,000")
+    assert drawn.band == MARK and "every authority's rate is suppressed" in drawn.chart.alt
+    assert drawn.bands == [MARK] * 175
