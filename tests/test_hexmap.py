@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 from matplotlib.colors import to_rgb
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from fjo_analysis import hexmap
+from fjo_analysis import hexmap, language
 from fjo_analysis.charts import MAX_ALT, REFERENCE_INK
-from fjo_analysis.disclosure import MARK, numbers
+from fjo_analysis.disclosure import MARK, numbers, small_counts_in
 from fjo_analysis.geography import local_areas
 from fjo_analysis.profile_charts import OUTLINE, _band_styles, hex_map, rate_bands
 from fjo_analysis.settings import REFERENCE_DIR
@@ -206,3 +212,105 @@ def test_a_map_with_every_rate_suppressed_says_so():
     drawn = hex_map(table, "E08000025", "a rate", "Per 10,000")
     assert drawn.band == MARK and "every authority's rate is suppressed" in drawn.chart.alt
     assert drawn.bands == [MARK] * 175
+
+
+# --- in a profile ---------------------------------------------------------------------------
+
+MAP_CAPTION = "every authority of England and Wales"
+
+
+def _latest_rates(project, code: str) -> pd.DataFrame:
+    """The store's care proceedings rows of every authority for the area's latest period."""
+    store = pd.DataFrame(
+        json.loads((project.stats_dir / "tables" / "care_children.json").read_text())
+    )
+    latest = store.loc[store["area_code"] == code, "financial_year"].max()
+    las = {c for c, a in local_areas().items() if a.level == "la"}
+    return store[store["area_code"].isin(las) & (store["financial_year"] == latest)]
+
+
+def _map_figure(page: BeautifulSoup):
+    found = [f for f in page.find_all("figure") if MAP_CAPTION in f.find("figcaption").get_text()]
+    assert len(found) == 1
+    return found[0]
+
+
+def _pdf_alts(path) -> list[str]:
+    alts = []
+
+    def visit(node):
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            alts.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary):
+                visit(kid)
+
+    with pikepdf.open(path) as pdf:
+        visit(pdf.Root.StructTreeRoot)
+    return alts
+
+
+def test_a_profile_shows_the_map_with_alt_text_a_sentence_and_every_rate(profiles, project):
+    page = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    figure = _map_figure(page)
+    alt = figure.find("img")["alt"]
+    band = re.search(r"Birmingham \([\d.]+\) is in (band \d of \d \([\d.]+ to [\d.]+\))", alt)
+    assert band and "Open Innovations" in figure.find("figcaption").get_text()
+    text = " ".join(page.get_text(" ").split())
+    assert f"Birmingham is in {band.group(1)}" in text
+    rows = [
+        [c.get_text() for c in tr.find_all(["th", "td"])]
+        for tr in figure.find("table").find("tbody").find_all("tr")
+    ]
+    shown = {row[0]: row for row in rows}
+    published = _latest_rates(project, "E08000025")
+    assert len(rows) == len(published) > 150
+    for record in published.itertuples():
+        name, region, rate, in_band = shown[local_areas()[record.area_code].name]
+        if record.rate == MARK:
+            assert rate == in_band == MARK
+        else:
+            assert rate == language.number(record.rate)
+            assert re.fullmatch(r"\d of 5: [\d.]+ to [\d.]+", in_band)
+    pdf = profiles / "E08000025.pdf"
+    assert alt in _pdf_alts(pdf)
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Care proceedings in every authority" in pdf_text and "Open Innovations" in pdf_text
+
+
+def test_the_maps_labels_hold_only_published_rates(profiles, project):
+    """Every number the map's SVG shows is a published rate of the period (or part of the
+    period and the unit): no count, and nothing under the threshold as a count."""
+    page = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    svg = base64.b64decode(_map_figure(page).find("img")["src"].split(",", 1)[1]).decode()
+    labels = " ".join("".join(t.itertext()) for t in ElementTree.fromstring(svg).iter(f"{SVG}text"))
+    published = _latest_rates(project, "E08000025")["rate"]
+    allowed = {language.number(r) for r in published if r != MARK} | {"10,000"}
+    numbers_shown = re.findall(r"(?<![\d/])\d[\d,.]*(?![\d/])", labels)
+    assert numbers_shown and set(numbers_shown) <= allowed, set(numbers_shown) - allowed
+    assert small_counts_in(labels, 10) == []
+
+
+def test_a_mostly_suppressed_profile_still_shows_the_map(profiles, project):
+    page = BeautifulSoup((profiles / "E06000053.html").read_text(), "html.parser")
+    alt = _map_figure(page).find("img")["alt"]
+    assert alt.startswith(f"Isles of Scilly's rate is suppressed ({MARK})")
+    assert alt in _pdf_alts(profiles / "E06000053.pdf")
+
+
+def test_every_authoritys_rate_and_band_is_in_the_csv_and_the_workbook(profiles, project):
+    published = _latest_rates(project, "E08000025")
+    figures = pd.read_csv(profiles / "E08000025.csv", dtype=str)
+    bands = figures[figures["measure"] == "band"]
+    assert set(bands["area_code"]) == set(published["area_code"])
+    assert bands["value"].str.fullmatch(r"\d of 5: [\d.]+ to [\d.]+|\[c\]").all()
+    book = load_workbook(profiles / "E08000025.xlsx", read_only=True)
+    sheets = [
+        list(book[name].iter_rows(values_only=True))
+        for name in book.sheetnames
+        if MAP_CAPTION in str(next(book[name].iter_rows(values_only=True))[0])
+    ]
+    assert len(sheets) == 1
+    header = next(i for i, row in enumerate(sheets[0]) if row[0] == "Area")
+    assert sheets[0][header][-1] == "Band" and len(sheets[0]) - header - 1 == len(published)
