@@ -145,7 +145,7 @@ LEGEND_ROW_IN = 0.34  # a legend row at FONT_PT, with its spacing
 @dataclass(frozen=True)
 class HexMap:
     chart: Chart
-    bands: list[str]  # each authority's band, in the order of the table drawn: "3 of 5", [c]
+    bands: list[str]  # each authority's, in the table's order: "3 of 5: 27.0 to 33.0", [c]
     band: str  # the highlighted authority's: "band 3 of 5 (27.0 to 33.0)", or [c] / [x]
 
 
@@ -160,7 +160,7 @@ def rate_bands(rates, n: int = BANDS) -> tuple[np.ndarray, list[tuple[float, flo
         return band, []
     band[known] = pd.qcut(rates[known], n, labels=False, duplicates="drop")
     found = sorted(set(band[known]))
-    band[known] = np.searchsorted(found, band[known])
+    band[known] = np.searchsorted(found, band[known])  # numbered without empty bins
     ranges = [(rates[band == k].min(), rates[band == k].max()) for k in range(len(found))]
     return band, ranges
 
