@@ -59,7 +59,7 @@ RELEASE_VARS := SOURCE_DATE_EPOCH FJO_RELEASE_DATE FJO_NEXT_UPDATE FJO_STATISTIC
 # manifest whose files are missing or changed is removed, so its stage is rebuilt). The
 # statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
-ifneq ($(filter-out help clean lint test bench quarto reference-hashes translations,$(GOALS)),)
+ifneq ($(filter-out help clean lint test bench quarto reference-hashes translations hexmap,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
 STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO $(RELEASE_VARS),$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
@@ -94,7 +94,7 @@ export FJO_RUN_ID := $(shell date +%s%N)
 .DEFAULT_GOAL := reports
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
-.PHONY: help reports data stats test lint bench clean check quarto reference-hashes translations
+.PHONY: help reports data stats test lint bench clean check quarto reference-hashes translations hexmap
 # No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
 # a secondary target that is missing is not remade, which would hide a removed manifest.
 # No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
@@ -199,6 +199,11 @@ quarto: | $(STAMP) ## render one notebook with Quarto, if installed (AREA=london
 
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py
+
+# The hex map layout of the 2024 authorities is shipped; this derives it again from the
+# district map and the lookup (fjo_analysis/hexmap.py; a test checks the two agree).
+hexmap: | $(STAMP) ## derive the hex map layout (fjo_analysis/reference/hexmap_la_2024.csv)
+	$(FJO) hexmap
 
 # Reader-facing strings (templates, modules, the notebooks' published cells) into the Welsh
 # catalogue: new strings arrive empty, changed ones fuzzy, for the translator to review.

@@ -2,22 +2,24 @@
 
 Each section gives the authority's figure for the latest pooled period, how it changed
 since the period before, where it sits against its country and its region's other
-authorities, and the table of every period. A profile whose latest figures are mostly
+authorities, and the table of every period; one section puts the authority on a hex map
+of every authority of England and Wales. A profile whose latest figures are mostly
 suppressed says why instead of showing tables of [c].
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from fjo_analysis import charts
 from fjo_analysis import language as say
-from fjo_analysis.disclosure import MARK
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.geography import area, local_areas, units
-from fjo_analysis.profile_charts import Funnel, funnel
+from fjo_analysis.hexmap import ATTRIBUTION
+from fjo_analysis.profile_charts import funnel, hex_map
 
 
 def _called(code: str) -> str:
@@ -30,24 +32,28 @@ def _called(code: str) -> str:
 MOSTLY = 0.5
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A chart, its caption and the table of the data behind it."""
+
+    chart: charts.Chart
+    caption: str
+    data: pd.DataFrame
+    columns: list[str] | dict[str, str | None]
+
+
 @dataclass
 class Section:
     heading: str
     text: str
-    table: pd.DataFrame
+    table: pd.DataFrame | None  # the area's periods (None: the section is its figures)
     caption: str
     columns: dict[str, str | None]
     counts: list[str]
-    chart: charts.Chart | None = None
-    chart_caption: str = ""
     neighbours: pd.DataFrame | None = None
-    neighbour_columns: list[str] | None = None
+    figures: list[Figure] = field(default_factory=list)
     draw: Callable[[], None] | None = None  # adds the charts (only to a profile shown)
-    regional: bool = False  # the region's figures, shown even when the area's are not
-    funnel: Funnel | None = None
-    funnel_caption: str = ""
-    position: pd.DataFrame | None = None
-    position_columns: dict[str, str | None] | None = None
+    wider: bool = False  # a wider area's figures, shown even when the area's are not
 
 
 @dataclass
@@ -57,8 +63,8 @@ class Sections:
 
     @property
     def shown(self) -> list[Section]:
-        """Every section, or only the regional ones where the area's are mostly [c]."""
-        return [s for s in self.all if s.regional or not self.mostly_suppressed]
+        """Every section, or only wider areas' where the area's own are mostly [c]."""
+        return [s for s in self.all if s.wider or not self.mostly_suppressed]
 
 
 def _latest(table: pd.DataFrame):
@@ -119,21 +125,19 @@ def _rate_section(
         f"{heading}: {b.area.name}, three-year periods",
         columns,
         [count],
-        chart_caption=f"{heading}: authorities of {region}, {latest.year}",
         neighbours=neighbours,
-        neighbour_columns=["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
     )
-    section.draw = lambda: _add_charts(b, section, table, latest, noun, per)
+    section.draw = lambda: _add_charts(b, section, table, latest, noun, per, count)
     return section
 
 
-def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) -> None:
+def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, count: str) -> None:
     """The bars of the region's authorities, and the funnel plot of every authority of the
     country for the latest period (none where the country's rate or the over-dispersion
     is not published)."""
     country = b.comparator.name
     region = _called(b.area.parent)
-    section.chart = charts.bars(
+    bars = charts.bars(
         section.neighbours,
         "area",
         "rate",
@@ -143,12 +147,20 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
     )
+    section.figures.append(
+        Figure(
+            bars,
+            f"{section.heading}: authorities of {region}, {latest.year}",
+            section.neighbours,
+            ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
+        )
+    )
     tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
     if not isinstance(tau2, float) or not isinstance(reference, float):
         return
-    everyone = b.neighbours(table, int(latest.financial_year), "rate", whole_country=True)
+    everyone = b.neighbours(table, int(latest.financial_year), "rate", within="country")
     denominator = "live_births" if table == "newborns" else "population"
-    section.funnel = funnel(
+    drawn = funnel(
         everyone,
         denominator,
         reference,
@@ -158,21 +170,68 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
         country,
         f"{per.capitalize()}, summed over the period's years (thousands)",
     )
-    section.funnel_caption = (
-        f"{section.heading}: {b.area.name} against every authority of {country}, "
-        f"{latest.year} (funnel plot)"
-    )
     mine = everyone[everyone["area"] == b.area.name].copy()
     mine.attrs = everyone.attrs
-    mine["position"] = section.funnel.where
-    section.position = mine
-    section.position_columns = {
-        "area": None,
-        "rate": None,
-        "comparator_rate": f"{country}: rate per 10,000, same years",
-        "position": "Position against the funnel limits",
-        "comparison": f"Compared with {country} (95% level)",
-    }
+    mine["position"] = drawn.where
+    section.figures.append(
+        Figure(
+            drawn.chart,
+            f"{section.heading}: {b.area.name} against every authority of {country}, "
+            f"{latest.year} (funnel plot)",
+            mine,
+            {
+                "area": None,
+                "rate": None,
+                "comparator_rate": f"{country}: rate per 10,000, same years",
+                "position": "Position against the funnel limits",
+                "comparison": f"Compared with {country} (95% level)",
+            },
+        )
+    )
+
+
+def _map_section(b) -> Section:
+    """Every authority of England and Wales on a hex map of the care proceedings rate for
+    the latest period, this one highlighted, and the sentence saying which band it is in."""
+    latest = _latest(b.local_figures("care_children"))
+    everyone = b.neighbours("care_children", int(latest.financial_year), "rate", within="all")
+    drawn = hex_map(
+        everyone,
+        b.area.code,
+        f"children in care proceedings per 10,000 children a year, {latest.year}",
+        f"Per 10,000 children a year, {latest.year}",
+    )
+    everyone["region"] = [area(local_areas()[c].parent).name for c in everyone["area_code"]]
+    everyone["band"] = drawn.bands
+    if drawn.band == MARK:
+        where = f"{b.area.name}'s rate is suppressed ({MARK}), and shown as such."
+    elif drawn.band == NOT_AVAILABLE:
+        where = f"{b.area.name} has no rate for these years ({NOT_AVAILABLE})."
+    else:
+        where = f"{b.area.name} is in {drawn.band}; band 1 has the lowest rates."
+    heading = "Care proceedings in every authority"
+    text = (
+        "The map shows each local authority of England and Wales as one hexagon, near "
+        "where it is but all the same size, shaded by its rate of children in care "
+        f"proceedings per 10,000 children a year in {latest.year}, in bands of equal "
+        f"numbers of authorities. {where} {ATTRIBUTION}."
+    )
+    caption = (
+        f"Children in care proceedings per 10,000 children a year, every authority of "
+        f"England and Wales, {latest.year} (hex map; layout derived from Open Innovations, "
+        "MIT licence)"
+    )
+    columns = {"area": None, "region": "Region (or Wales)", "rate": None, "band": "Band"}
+    return Section(
+        heading,
+        text,
+        None,
+        "",
+        {},
+        [],
+        figures=[Figure(drawn.chart, caption, everyone, columns)],
+        wider=True,
+    )
 
 
 def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str:
@@ -287,6 +346,7 @@ def sections(b) -> Sections:
     )
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
     share = sum(v == MARK for v in latest_counts) / len(latest_counts)
+    out.insert(1, _map_section(b))
     out.append(_outcomes(b))
     found = Sections(out, share >= MOSTLY)
     for section in found.shown:
@@ -309,7 +369,7 @@ def _outcomes(b) -> Section:
         f"Final orders for children, {region.name}, {orders['year'].iloc[0]}",
         {"final_order": None, "children": None, "share_pct": None},
         ["children"],
-        regional=True,
+        wider=True,
     )
 
 
@@ -349,7 +409,7 @@ def findings(b, found: Sections) -> list[str]:
             f"Most of {b.area.name}'s figures are suppressed because its counts are small "
             "(see below); its cases are part of the regional and national figures."
         ]
-    return [_first_sentence(s.text) for s in found.shown if not s.regional]
+    return [_first_sentence(s.text) for s in found.shown if not s.wider]
 
 
 def why_suppressed(b) -> str:

@@ -252,17 +252,18 @@ class Briefing(Phrases):
         return frame
 
     def neighbours(
-        self, table: str, last_year: int, rank_by: str, whole_country: bool = False
+        self, table: str, last_year: int, rank_by: str, within: str = "region"
     ) -> pd.DataFrame:
-        """Every authority of this local area's region (or Wales; its whole country when
-        ``whole_country``) for one pooled period, ordered by the published ``rank_by``
-        value; suppressed rows last, by name."""
-        parent = self.area.country if whole_country else self.area.parent
-        codes = [
-            c
-            for c, a in local_areas().items()
-            if a.level == "la" and (a.country if whole_country else a.parent) == parent
-        ]
+        """Every authority of this local area's region (or Wales), its ``"country"`` or
+        ``"all"`` of England and Wales, for one pooled period, ordered by the published
+        ``rank_by`` value; suppressed rows last, by name."""
+        of = {
+            "region": lambda a: a.parent,
+            "country": lambda a: a.country,
+            "all": lambda a: "England and Wales",
+        }[within]
+        parent = of(self.area)
+        codes = [c for c, a in local_areas().items() if a.level == "la" and of(a) == parent]
         frame = self.store.table(table)
         frame = frame[
             (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)

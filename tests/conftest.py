@@ -104,6 +104,28 @@ def suite(project) -> settings.Settings:
     return project
 
 
+@pytest.fixture(scope="session")
+def profiles(project):
+    """The profiles of Birmingham and of the Isles of Scilly (mostly suppressed), built."""
+    import os
+
+    from fjo_analysis.build import build
+    from fjo_analysis.profiles import write_params
+
+    write_params(project)
+    saved = os.environ.get("FJO_ROOT")
+    os.environ["FJO_ROOT"] = str(project.root)
+    try:
+        for code in ("E08000025", "E06000053"):
+            build("profiles", code, project)
+    finally:
+        if saved is None:
+            os.environ.pop("FJO_ROOT", None)
+        else:
+            os.environ["FJO_ROOT"] = saved
+    return project.reports_dir / "profiles"
+
+
 def briefings(suite) -> list[tuple[str, str]]:
     """(area, topic) of every briefing the suite built."""
     from fjo_analysis.build import topics

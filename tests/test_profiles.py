@@ -171,27 +171,6 @@ def test_no_local_count_under_the_threshold_is_published(project):
     assert seen > 175
 
 
-@pytest.fixture(scope="module")
-def profiles(project):
-    import os
-
-    from fjo_analysis.build import build
-    from fjo_analysis.profiles import write_params
-
-    write_params(project)
-    saved = os.environ.get("FJO_ROOT")
-    os.environ["FJO_ROOT"] = str(project.root)
-    try:
-        for code in ("E08000025", "E06000053"):
-            build("profiles", code, project)
-    finally:
-        if saved is None:
-            os.environ.pop("FJO_ROOT", None)
-        else:
-            os.environ["FJO_ROOT"] = saved
-    return project.reports_dir / "profiles"
-
-
 def test_a_profile_is_published_in_three_formats(profiles):
     html = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
     assert "Birmingham" in html.find("h1").get_text()
