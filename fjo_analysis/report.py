@@ -255,13 +255,15 @@ class Briefing(Phrases):
         self, table: str, last_year: int, rank_by: str, whole_country: bool = False
     ) -> pd.DataFrame:
         """Every authority of this local area's region (or Wales; its whole country when
-        ``whole_country``) for one pooled period, ordered by the published ``rank_by``
-        value; suppressed rows last, by name."""
+        ``whole_country``), or every family court area of a family court area's country,
+        for one pooled period, ordered by the published ``rank_by`` value; suppressed rows
+        last, by name."""
         parent = self.area.country if whole_country else self.area.parent
+        level = "dfj" if self.area.level == "dfj" else "la"
         codes = [
             c
             for c, a in local_areas().items()
-            if a.level == "la" and (a.country if whole_country else a.parent) == parent
+            if a.level == level and (a.country if whole_country else a.parent) == parent
         ]
         frame = self.store.table(table)
         frame = frame[
