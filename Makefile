@@ -146,10 +146,11 @@ $(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) \
 		$(wildcard notebooks/*.ipynb params/*.yaml) | $(STAMP)
 	$(FJO) release
 
-# Local profiles (issue 13): one per 2024 local authority, reports/profiles/<code>.*. Their
-# parameters are generated from the reference geography (`fjo profiles params` rewrites a
-# build/profiles/params/<code>.json only when it changes), so changing one authority's
-# parameters rebuilds only its profile, and changing notebooks/profile.ipynb only profiles.
+# Local profiles (issue 13): one per 2024 local authority and family court area,
+# reports/profiles/<code>.*. Their parameters are generated from the reference geography
+# (`fjo profiles params` rewrites a build/profiles/params/<code>.json only when it
+# changes), so changing one area's parameters rebuilds only its profile, and changing
+# notebooks/profile.ipynb only profiles.
 # (A project without notebooks/profile.ipynb, e.g. a test's mini project, has none.)
 PROFILE_CODES := $(if $(wildcard notebooks/profile.ipynb),$(if $(wildcard $(FJO)),$(shell $(FJO) profiles list)))
 PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)

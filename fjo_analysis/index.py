@@ -126,6 +126,19 @@ def _profiles(config: settings.Settings) -> list[dict]:
     return out
 
 
+def _court_profiles(config: settings.Settings) -> list[dict]:
+    """Every published family court area profile, by country then name."""
+    from fjo_analysis.geography import local_areas
+    from fjo_analysis.profiles import PROFILES
+
+    courts = [a for a in local_areas().values() if a.level == "dfj"]
+    return [
+        {"code": a.code, "name": a.name, "country": a.country, "href": f"{PROFILES}/{a.code}.html"}
+        for a in sorted(courts, key=lambda a: (a.country, a.name))
+        if (config.reports_dir / PROFILES / f"{a.code}.html").exists()
+    ]
+
+
 # ------------------------------------------------------------------------------------------
 
 
@@ -173,6 +186,7 @@ def write_index(config: settings.Settings) -> Path:
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
         **release_context(config),
         profiles=_profiles(config),
+        courts=_court_profiles(config),
     )
     path = config.reports_dir / "index.html"
     publish_text(path, page)

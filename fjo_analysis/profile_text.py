@@ -17,15 +17,23 @@ import pandas as pd
 from fjo_analysis import charts
 from fjo_analysis import language as say
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
-from fjo_analysis.geography import area, local_areas, units
+from fjo_analysis.geography import area, dfj_members, local_areas, local_authorities, units
 from fjo_analysis.hexmap import ATTRIBUTION
 from fjo_analysis.profile_charts import funnel, hex_map
 
 
 def _called(code: str) -> str:
-    """A region's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
-    the_area = area(code)
-    return the_area.name if the_area.name in ("London", "Wales") else f"the {the_area.name}"
+    """An area's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
+    return say.place(area(code).name)
+
+
+def _peers(b) -> tuple[str, str, str]:
+    """Who a profile's area is ranked among, one of them, and where: ('authorities',
+    'authority', 'the North East') or ('family court areas', 'family court area',
+    'England') for a family court area."""
+    if b.area.level == "dfj":
+        return "family court areas", "family court area", _called(b.area.parent)
+    return "authorities", "authority", _called(b.area.parent)
 
 
 #: A profile is "mostly suppressed" when at least this share of its latest counts is.
@@ -105,8 +113,8 @@ def _rate_section(
     )
     text += " " + _change(rows, "rate", "rate")
     neighbours = b.neighbours(table, int(latest.financial_year), "rate")
-    region = _called(b.area.parent)
-    place = _place(neighbours, b.area.name, "rate", region)
+    peers, _, region = _peers(b)
+    place = _place(neighbours, b.area.name, "rate", f"{peers} in {region}")
     text = f"{text} {place}".strip()
     columns = {
         "year": "Period (financial years)",
@@ -132,17 +140,18 @@ def _rate_section(
 
 
 def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, count: str) -> None:
-    """The bars of the region's authorities, and the funnel plot of every authority of the
-    country for the latest period (none where the country's rate or the over-dispersion
-    is not published)."""
+    """The bars of the region's authorities (or the country's family court areas), and
+    the funnel plot of every authority (or family court area) of the country for the
+    latest period (none where the country's rate or the over-dispersion is not
+    published)."""
     country = b.comparator.name
-    region = _called(b.area.parent)
+    peers, one, region = _peers(b)
     bars = charts.bars(
         section.neighbours,
         "area",
         "rate",
         f"Per 10,000 {per} a year",
-        f"{noun} per 10,000 {per} a year by authority in {region}, {latest.year}",
+        f"{noun} per 10,000 {per} a year by {one} in {region}, {latest.year}",
         highlight=b.area.name,
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
@@ -150,7 +159,7 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
     section.figures.append(
         Figure(
             bars,
-            f"{section.heading}: authorities of {region}, {latest.year}",
+            f"{section.heading}: {peers} of {region}, {latest.year}",
             section.neighbours,
             ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
         )
@@ -176,7 +185,7 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
     section.figures.append(
         Figure(
             drawn.chart,
-            f"{section.heading}: {b.area.name} against every authority of {country}, "
+            f"{section.heading}: {b.area.name} against every {one} of {country}, "
             f"{latest.year} (funnel plot)",
             mine,
             {
@@ -234,8 +243,8 @@ def _map_section(b) -> Section:
     )
 
 
-def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str:
-    """'It was the 3rd highest of the 12 authorities in the North East.'"""
+def _place(neighbours: pd.DataFrame, name: str, column: str, among: str) -> str:
+    """'Its rate was the 3rd highest of the 12 authorities in the North East.'"""
     known = neighbours[neighbours[column].map(lambda v: isinstance(v, int | float))]
     if name not in set(known["area"]):
         return ""
@@ -243,7 +252,7 @@ def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str
     ordinal = say.ordinal(rank) if rank > 1 else ""
     return (
         f"Its rate was the {ordinal + ' ' if ordinal else ''}highest of the "
-        f"{len(neighbours)} authorities in {region}."
+        f"{len(neighbours)} {among}."
     )
 
 
@@ -346,7 +355,8 @@ def sections(b) -> Sections:
     )
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
     share = sum(v == MARK for v in latest_counts) / len(latest_counts)
-    out.insert(1, _map_section(b))
+    if b.area.level != "dfj":  # a map of authorities: a family court area lists its own
+        out.insert(1, _map_section(b))
     out.append(_outcomes(b))
     found = Sections(out, share >= MOSTLY)
     for section in found.shown:
@@ -358,11 +368,13 @@ def sections(b) -> Sections:
 def _outcomes(b) -> Section:
     region = area(b.area.parent)
     called = _called(region.code)
+    one = "family court area" if b.area.level == "dfj" else "authority"
     orders = b.figures("final_orders", region.code, financial_year=b.settled_year)
     return Section(
-        "Outcomes: final orders (regional figures)",
+        f"Outcomes: final orders ({'national' if region.level == 'country' else 'regional'} "
+        "figures)",
         f"Final orders by type are published for {called} as a whole, not for each "
-        "authority (most types would be fewer than 10 children in one authority even over "
+        f"{one} (most types would be fewer than 10 children in one {one} even over "
         f"three years). The table shows {called}'s children whose proceedings were issued "
         f"in {orders['year'].iloc[0]}.",
         orders,
@@ -385,6 +397,35 @@ def split_note(b) -> str:
                 f"unit {local_areas()[unit.la_code].name}, in the regional tables."
             )
     return " ".join(notes)
+
+
+def profile_link(code: str) -> str:
+    """A Markdown link to another profile (profiles share one folder)."""
+    return f"[{local_areas()[code].name}]({code}.html)"
+
+
+def membership(b) -> tuple[str, str]:
+    """Where the profile's area sits among family court areas: a family court area's
+    authorities, or an authority's family court area, each linked to its profile, with
+    the warning that the membership is approximate."""
+    caveat = (
+        "No official list of which authorities each family court (Designated Family "
+        "Judge) area covers is published, so this membership is our approximation."
+    )
+    if b.area.level == "dfj":
+        members = [c for c in dfj_members(b.area.code) if local_areas()[c].level == "la"]
+        names = ", ".join(profile_link(c) for c in members)
+        return (
+            "Authorities in this area",
+            f"The figures for {b.name} add up the cases of {len(members)} authorities: "
+            f"{names}. {caveat}",
+        )
+    code = local_authorities().set_index("la_code").loc[b.area.code, "dfj_area_code"]
+    return (
+        "Family court area",
+        f"{b.area.name}'s care and private-law cases are heard in the "
+        f"{profile_link(code)}. {caveat}",
+    )
 
 
 def summary(b, found: Sections, notes: str) -> str:

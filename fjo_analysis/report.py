@@ -252,18 +252,25 @@ class Briefing(Phrases):
         return frame
 
     def neighbours(
-        self, table: str, last_year: int, rank_by: str, within: str = "region"
+        self,
+        table: str,
+        last_year: int,
+        rank_by: str,
+        within: str = "region",
+        level: str | None = None,
     ) -> pd.DataFrame:
-        """Every authority of this local area's region (or Wales), its ``"country"`` or
-        ``"all"`` of England and Wales, for one pooled period, ordered by the published
-        ``rank_by`` value; suppressed rows last, by name."""
+        """Every authority (every family court area, for a family court area's profile, or
+        where ``level`` says so) of this local area's region (or Wales), its
+        ``"country"`` or ``"all"`` of England and Wales, for one pooled period, ordered by
+        the published ``rank_by`` value; suppressed rows last, by name."""
         of = {
             "region": lambda a: a.parent,
             "country": lambda a: a.country,
             "all": lambda a: "England and Wales",
         }[within]
         parent = of(self.area)
-        codes = [c for c, a in local_areas().items() if a.level == "la" and of(a) == parent]
+        level = level or ("dfj" if self.area.level == "dfj" else "la")
+        codes = [c for c, a in local_areas().items() if a.level == level and of(a) == parent]
         frame = self.store.table(table)
         frame = frame[
             (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)

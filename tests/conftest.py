@@ -106,7 +106,8 @@ def suite(project) -> settings.Settings:
 
 @pytest.fixture(scope="session")
 def profiles(project):
-    """The profiles of Birmingham and of the Isles of Scilly (mostly suppressed), built."""
+    """The profiles of Birmingham, of the Isles of Scilly (mostly suppressed) and of the
+    Birmingham family court area, built."""
     import os
 
     from fjo_analysis.build import build
@@ -116,7 +117,7 @@ def profiles(project):
     saved = os.environ.get("FJO_ROOT")
     os.environ["FJO_ROOT"] = str(project.root)
     try:
-        for code in ("E08000025", "E06000053"):
+        for code in ("E08000025", "E06000053", "BIRMINGHAM"):
             build("profiles", code, project)
     finally:
         if saved is None:

@@ -69,6 +69,8 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
         shape=(relations.count, len(cells)),
     )
     by_cell = matrix.T.tocsr()
+    if rules.round_to <= 1:
+        _singletons(matrix, relations.upper, value, suppressed, hidden, sensitive)
     rounds, recheck = 0, None
     while True:
         rounds += 1
@@ -97,6 +99,32 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
                 f"{where['column']}: every related cell is already unpublished"
             )
         recheck = np.asarray(added + narrow.tolist())
+
+
+def _singletons(matrix, upper, value, suppressed, hidden, sensitive) -> None:
+    """Suppress, in place, until no equality relation has exactly one unpublished cell
+    that must be protected: the smallest published cell of such a relation is suppressed
+    too. Without rounding, such a cell would be recovered exactly, so this is what the
+    linear programmes would ask for, one relation at a time; done first, without them, it
+    leaves them only the cases a single relation does not show."""
+    equality = np.flatnonzero(~upper)
+    rows = matrix[equality].tocsr()
+    while True:
+        unknown = suppressed | hidden
+        protect = suppressed | (hidden & sensitive)
+        alone = equality[np.flatnonzero((rows @ unknown.astype(float)) == 1)]
+        added = False
+        for r in alone:
+            members = matrix[r].indices
+            lone = members[unknown[members]]
+            published = members[~unknown[members]]
+            if len(lone) != 1 or not protect[lone[0]] or published.size == 0:
+                continue  # changed earlier in this pass, or nothing left to suppress
+            partner = min(published.tolist(), key=lambda c: (value[c], c))
+            suppressed[partner] = unknown[partner] = True
+            added = True
+        if not added:
+            return
 
 
 def _partner(target, rows, matrix, by_cell, value, unknown, hops: int = 1) -> int | None:
