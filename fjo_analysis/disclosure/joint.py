@@ -77,13 +77,15 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
     by_cell = matrix.T.tocsr()
     if rules.round_to <= 1:
         _singletons(matrix, relations.upper, value, expendable, suppressed, hidden, sensitive)
-    rounds, recheck = 0, None
+    # Suppressing a cell only widens what a reader can narrow (its bounds go from its
+    # value to 0..inf), so a range found wide enough stays so: each round solves only the
+    # cells found narrow and the cells just suppressed.
+    rounds, pending = 0, np.flatnonzero(suppressed | (hidden & sensitive))
     while True:
         rounds += 1
-        targets = np.flatnonzero(suppressed | (hidden & sensitive))
         low, high = published_bounds(shown, suppressed, hidden, rules.round_to)
-        lo, hi = feasible_ranges(relations, low, high, targets, only_near=recheck)
-        narrow = targets[(hi - lo) < rules.threshold]  # NaN (not rechecked) compares False
+        lo, hi = feasible_ranges(relations, low, high, pending)
+        narrow = pending[(hi - lo) < rules.threshold]
         if len(narrow) == 0:
             return Protection(suppressed, primary, rounds)
         added, touched, stuck = [], set(), []
@@ -106,7 +108,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
                 f"cannot protect {where['table']} {where['area_code']} {where['key']} "
                 f"{where['column']}: every related cell is already unpublished"
             )
-        recheck = np.asarray(added + narrow.tolist())
+        pending = np.unique(np.r_[added, narrow]).astype(np.int64)
 
 
 def _singletons(matrix, upper, value, expendable, suppressed, hidden, sensitive) -> None:
