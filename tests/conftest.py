@@ -92,8 +92,9 @@ def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
 @pytest.fixture(scope="session")
 def suite(project) -> settings.Settings:
     """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
-    from fjo_analysis.build import build, topics
+    from fjo_analysis.build import build
     from fjo_analysis.index import write_index
+    from fjo_analysis.params import topics
     from fjo_analysis.publish import write as write_release
 
     for area in BUILT_AREAS:
@@ -129,7 +130,7 @@ def profiles(project):
 
 def briefings(suite) -> list[tuple[str, str]]:
     """(area, topic) of every briefing the suite built."""
-    from fjo_analysis.build import topics
+    from fjo_analysis.params import topics
 
     return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
 

@@ -321,6 +321,37 @@ def test_a_family_court_area_profile_lists_its_authorities_and_they_link_back(pr
     assert {a["href"] for a in courts} >= {"profiles/BIRMINGHAM.html"}
 
 
+def test_regional_briefings_and_profiles_link_to_each_other(profiles, suite):
+    """Wales's briefings list its 22 authorities' and 3 family court areas' profiles; a
+    profile lists its region's briefings."""
+    from fjo_analysis.params import topics
+
+    wales = BeautifulSoup(
+        (suite.reports_dir / "wales" / "outcomes.html").read_text(), "html.parser"
+    )
+    nav = wales.find("nav", class_="related")
+    hrefs = [a["href"] for a in nav.find_all("a")]
+    welsh = [
+        c for c, a in local_areas().items() if a.country == "Wales" and a.level in ("la", "dfj")
+    ]
+    assert sorted(hrefs) == sorted(f"../profiles/{c}.html" for c in welsh) and len(hrefs) == 25
+    profile = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    back = profile.find("nav", class_="related")
+    assert back.find("h2").get_text() == "Briefings for West Midlands"
+    assert [a["href"] for a in back.find_all("a")] == [
+        f"../west-midlands/{t}.html" for t in topics(suite.root)
+    ]
+    london = BeautifulSoup(
+        (suite.reports_dir / "london" / "outcomes.html").read_text(), "html.parser"
+    )
+    to_profile = london.find("nav", class_="related").find(
+        "a", string="Birmingham family court area"
+    )
+    assert to_profile is None  # only London's own areas
+    for href in ["../profiles/E09000033.html", "../profiles/CENTRAL_LONDON.html"]:
+        assert london.find("nav", class_="related").find("a", href=href) is not None
+
+
 def test_the_index_finds_an_authority_without_javascript(profiles, project):
     from fjo_analysis.index import write_index
 
