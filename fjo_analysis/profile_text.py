@@ -431,6 +431,11 @@ def membership(b) -> tuple[str, str]:
 def summary(b, found: Sections, notes: str) -> str:
     """The profile's one-paragraph summary."""
     notes = f"{split_note(b)} {notes}".strip()
+    if found.mostly_suppressed and b.area.level == "dfj":
+        return (
+            f"Most of the figures for {b.name} cannot be published: beside its authorities' "
+            f"figures, they would reveal small counts of one of them by subtraction. {notes}"
+        ).strip()
     if found.mostly_suppressed:
         return (
             f"{b.area.name} has so few family court cases that most of its figures cannot "
@@ -445,6 +450,11 @@ def _first_sentence(text: str) -> str:
 
 def findings(b, found: Sections) -> list[str]:
     """One finding per section of the area's own figures: its first sentence."""
+    if found.mostly_suppressed and b.area.level == "dfj":
+        return [
+            f"Most of the figures for {b.name} are suppressed to protect small counts of one "
+            "of its authorities (see below); its cases are part of the national figures."
+        ]
     if found.mostly_suppressed:
         return [
             f"Most of {b.area.name}'s figures are suppressed because its counts are small "
@@ -455,10 +465,20 @@ def findings(b, found: Sections) -> list[str]:
 
 def why_suppressed(b) -> str:
     region = area(b.area.parent)
+    if b.area.level == "dfj":
+        return (
+            f"The counts of {b.name} are not small, but most of them are suppressed: its "
+            "authorities' figures are published, and with them the area's figures would "
+            "reveal, by subtraction, counts of fewer than 10 in one of its authorities, "
+            "which could identify families. Each authority's own profile (linked below) "
+            "shows what can be published for it. The area's cases are included in the "
+            f"figures for {b.comparator.name}, published in the national briefings."
+        )
     return (
-        f"{b.area.name} is one of the smallest authorities in England and Wales. Even over "
-        "three years, most of its counts of children, cases and mothers are fewer than 10, "
-        "and publishing them (or a rate or share made from them) could identify families. "
+        f"Even over three years, most of {b.area.name}'s counts of children, cases and "
+        "mothers are fewer than 10, or would reveal such a count by subtraction from other "
+        "published figures; publishing them (or a rate or share made from them) could "
+        "identify families. "
         "They are therefore suppressed, together with any figure from which they could be "
         f"worked out. Its cases are included in the figures for {_called(region.code)} and "
         f"for {b.comparator.name}, which are published in the regional and national "
