@@ -108,7 +108,7 @@ def suite(project) -> settings.Settings:
 @pytest.fixture(scope="session")
 def profiles(project):
     """The profiles of Birmingham, of the Isles of Scilly (mostly suppressed) and of the
-    Birmingham family court area, built."""
+    Birmingham and Truro (Cornwall and the Isles of Scilly) family court areas, built."""
     import os
 
     from fjo_analysis.build import build
@@ -118,7 +118,7 @@ def profiles(project):
     saved = os.environ.get("FJO_ROOT")
     os.environ["FJO_ROOT"] = str(project.root)
     try:
-        for code in ("E08000025", "E06000053", "BIRMINGHAM"):
+        for code in ("E08000025", "E06000053", "BIRMINGHAM", "TRURO"):
             build("profiles", code, project)
     finally:
         if saved is None:

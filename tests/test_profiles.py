@@ -352,6 +352,33 @@ def test_regional_briefings_and_profiles_link_to_each_other(profiles, suite):
         assert london.find("nav", class_="related").find("a", href=href) is not None
 
 
+def test_profile_csvs_label_local_periods_and_match_the_store(profiles, project):
+    """Every local figure in a profile's CSV names its three-year period (its own and its
+    neighbours'), and the release audit finds each one in the store."""
+    from fjo_analysis.disclosure.audit import csv_problems
+    from fjo_analysis.render.csv import read_store_tables, release_rows
+
+    rows = pd.read_csv(profiles / "BIRMINGHAM.csv", dtype=str, keep_default_na=False)
+    local = rows[rows["area_code"].isin(list(local_areas()))]
+    assert len(local) > 100 and local["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+    assert set(local["area_code"]) > {"BIRMINGHAM", "CENTRAL_LONDON"}
+    assert csv_problems(profiles, project.stats_dir) == []
+    figures = release_rows(read_store_tables(project.stats_dir))
+    births = figures[(figures["area_code"] == "E08000025") & (figures["table"] == "newborns")]
+    assert len(births) and births["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+
+
+def test_a_family_court_area_beside_a_tiny_authority_says_why_it_is_suppressed(profiles):
+    """Truro's area is Cornwall plus the Isles of Scilly: its counts are suppressed before
+    Cornwall's, and its profile never calls the area small."""
+    text = " ".join(
+        BeautifulSoup((profiles / "TRURO.html").read_text(), "html.parser").get_text(" ").split()
+    )
+    assert "so few family court cases" not in text
+    if "Why this profile shows so little" in text:
+        assert "are not small" in text and "by subtraction" in text
+
+
 def test_the_index_finds_an_authority_without_javascript(profiles, project):
     from fjo_analysis.index import write_index
 
