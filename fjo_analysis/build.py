@@ -40,17 +40,6 @@ if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make a
 FORMATS = ("html", "pdf", "xlsx", "csv")
 
 
-def topics(root: Path) -> list[str]:
-    """The topics: one notebook each in notebooks/ (the local profile's is not a topic)."""
-    from fjo_analysis.profiles import NOTEBOOK
-
-    return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb") if p.stem != NOTEBOOK)
-
-
-def areas(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "params").glob("*.yaml"))
-
-
 def execute(
     area_slug: str, topic: str, config: settings.Settings, engine: str | None = None
 ) -> nbformat.NotebookNode:
@@ -107,6 +96,15 @@ def execute(
     return True
 
 
+def _related(area_slug: str, code: str, root: Path):
+    """The links between a briefing and its area's profiles (:mod:`fjo_analysis.related`)."""
+    from fjo_analysis import profiles, related
+
+    if area_slug == profiles.PROFILES:
+        return related.for_profile(code, root)
+    return related.for_briefing(code, root)
+
+
 def render(
     nb: nbformat.NotebookNode, area_slug: str, topic: str, config: settings.Settings
 ) -> list[Path]:
@@ -131,7 +129,8 @@ def render(
     temporary = {final: staged(final) for final in order}
     try:
         with writing(targets["html"]):
-            temporary[targets["html"]].write_text(html.render(doc, rules), encoding="utf-8")
+            links = _related(area_slug, str(doc.parameters["area"]), config.root)
+            temporary[targets["html"]].write_text(html.render(doc, rules, links), encoding="utf-8")
         with writing(targets["pdf"]):
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
         with writing(targets["xlsx"]):

@@ -16,10 +16,9 @@ import nbformat
 from markupsafe import Markup
 
 from fjo_analysis import settings
-from fjo_analysis.build import areas, topics
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.files import publish_text
-from fjo_analysis.params import area_params
+from fjo_analysis.params import area_params, areas, topics
 from fjo_analysis.release import Release
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date

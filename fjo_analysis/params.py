@@ -1,5 +1,6 @@
-"""The parameters of one briefing's area: ``params/<slug>.yaml`` (a profile's come from
-the reference geography, :mod:`fjo_analysis.profiles`)."""
+"""What a project builds: its topics (``notebooks/``), its briefing areas
+(``params/<slug>.yaml``) and each area's parameters (a profile's come from the reference
+geography, :mod:`fjo_analysis.profiles`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fjo_analysis.errors import BriefingError
+
+#: The local profile's notebook (``notebooks/profile.ipynb``): not a topic.
+PROFILE_NOTEBOOK = "profile"
+
+
+def topics(root: Path) -> list[str]:
+    """The topics: one notebook each in notebooks/ (the local profile's is not a topic)."""
+    return sorted(
+        p.stem for p in (root / "notebooks").glob("*.ipynb") if p.stem != PROFILE_NOTEBOOK
+    )
+
+
+def areas(root: Path) -> list[str]:
+    """The briefing areas: one params/<slug>.yaml each."""
+    return sorted(p.stem for p in (root / "params").glob("*.yaml"))
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from pathlib import Path
 from fjo_analysis import settings
 from fjo_analysis.errors import BriefingError
 from fjo_analysis.geography import local_areas
+from fjo_analysis.params import PROFILE_NOTEBOOK
 
 #: The area slug of profiles (their topic is the area's code).
 PROFILES = "profiles"
-NOTEBOOK = "profile"
+NOTEBOOK = PROFILE_NOTEBOOK
 #: The levels of area that get a profile: 2024 authorities and family court areas.
 LEVELS = ("la", "dfj")
 

@@ -17,6 +17,7 @@ from IPython.display import publish_display_data
 from fjo_analysis import disclosure, language
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import financial_year_label
+from fjo_analysis.figures.compute import period_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
@@ -241,9 +242,8 @@ class Briefing(Phrases):
     # -- local profiles: pooled periods of local areas ------------------------------------
 
     def period_label(self, last_year: int) -> str:
-        """A local pooled period as text: '2022-23 to 2024-25'."""
-        years = self.store.manifest["local_periods"][str(int(last_year))]
-        return f"{financial_year_label(years[0])} to {financial_year_label(years[-1])}"
+        """A local pooled period as text: '2022/23 to 2024/25'."""
+        return period_label(int(last_year))
 
     def local_figures(self, table: str, area_code: str | None = None) -> pd.DataFrame:
         """A local area's pooled periods of a store table; ``year`` names each period."""

@@ -92,8 +92,9 @@ def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
 @pytest.fixture(scope="session")
 def suite(project) -> settings.Settings:
     """Every topic built for a region (London) and a country (Wales), reproducibly dated."""
-    from fjo_analysis.build import build, topics
+    from fjo_analysis.build import build
     from fjo_analysis.index import write_index
+    from fjo_analysis.params import topics
     from fjo_analysis.publish import write as write_release
 
     for area in BUILT_AREAS:
@@ -107,7 +108,7 @@ def suite(project) -> settings.Settings:
 @pytest.fixture(scope="session")
 def profiles(project):
     """The profiles of Birmingham, of the Isles of Scilly (mostly suppressed) and of the
-    Birmingham family court area, built."""
+    Birmingham and Truro (Cornwall and the Isles of Scilly) family court areas, built."""
     import os
 
     from fjo_analysis.build import build
@@ -117,7 +118,7 @@ def profiles(project):
     saved = os.environ.get("FJO_ROOT")
     os.environ["FJO_ROOT"] = str(project.root)
     try:
-        for code in ("E08000025", "E06000053", "BIRMINGHAM"):
+        for code in ("E08000025", "E06000053", "BIRMINGHAM", "TRURO"):
             build("profiles", code, project)
     finally:
         if saved is None:
@@ -129,7 +130,7 @@ def profiles(project):
 
 def briefings(suite) -> list[tuple[str, str]]:
     """(area, topic) of every briefing the suite built."""
-    from fjo_analysis.build import topics
+    from fjo_analysis.params import topics
 
     return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
 

@@ -321,6 +321,64 @@ def test_a_family_court_area_profile_lists_its_authorities_and_they_link_back(pr
     assert {a["href"] for a in courts} >= {"profiles/BIRMINGHAM.html"}
 
 
+def test_regional_briefings_and_profiles_link_to_each_other(profiles, suite):
+    """Wales's briefings list its 22 authorities' and 3 family court areas' profiles; a
+    profile lists its region's briefings."""
+    from fjo_analysis.params import topics
+
+    wales = BeautifulSoup(
+        (suite.reports_dir / "wales" / "outcomes.html").read_text(), "html.parser"
+    )
+    nav = wales.find("nav", class_="related")
+    hrefs = [a["href"] for a in nav.find_all("a")]
+    welsh = [
+        c for c, a in local_areas().items() if a.country == "Wales" and a.level in ("la", "dfj")
+    ]
+    assert sorted(hrefs) == sorted(f"../profiles/{c}.html" for c in welsh) and len(hrefs) == 25
+    profile = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    back = profile.find("nav", class_="related")
+    assert back.find("h2").get_text() == "Briefings for West Midlands"
+    assert [a["href"] for a in back.find_all("a")] == [
+        f"../west-midlands/{t}.html" for t in topics(suite.root)
+    ]
+    london = BeautifulSoup(
+        (suite.reports_dir / "london" / "outcomes.html").read_text(), "html.parser"
+    )
+    to_profile = london.find("nav", class_="related").find(
+        "a", string="Birmingham family court area"
+    )
+    assert to_profile is None  # only London's own areas
+    for href in ["../profiles/E09000033.html", "../profiles/CENTRAL_LONDON.html"]:
+        assert london.find("nav", class_="related").find("a", href=href) is not None
+
+
+def test_profile_csvs_label_local_periods_and_match_the_store(profiles, project):
+    """Every local figure in a profile's CSV names its three-year period (its own and its
+    neighbours'), and the release audit finds each one in the store."""
+    from fjo_analysis.disclosure.audit import csv_problems
+    from fjo_analysis.render.csv import read_store_tables, release_rows
+
+    rows = pd.read_csv(profiles / "BIRMINGHAM.csv", dtype=str, keep_default_na=False)
+    local = rows[rows["area_code"].isin(list(local_areas()))]
+    assert len(local) > 100 and local["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+    assert set(local["area_code"]) > {"BIRMINGHAM", "CENTRAL_LONDON"}
+    assert csv_problems(profiles, project.stats_dir) == []
+    figures = release_rows(read_store_tables(project.stats_dir))
+    births = figures[(figures["area_code"] == "E08000025") & (figures["table"] == "newborns")]
+    assert len(births) and births["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+
+
+def test_a_family_court_area_beside_a_tiny_authority_says_why_it_is_suppressed(profiles):
+    """Truro's area is Cornwall plus the Isles of Scilly: its counts are suppressed before
+    Cornwall's, and its profile never calls the area small."""
+    text = " ".join(
+        BeautifulSoup((profiles / "TRURO.html").read_text(), "html.parser").get_text(" ").split()
+    )
+    assert "so few family court cases" not in text
+    if "Why this profile shows so little" in text:
+        assert "are not small" in text and "by subtraction" in text
+
+
 def test_the_index_finds_an_authority_without_javascript(profiles, project):
     from fjo_analysis.index import write_index
 

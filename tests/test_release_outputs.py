@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from fjo_analysis import settings
-from fjo_analysis.build import topics
 from fjo_analysis.check import check_file
 from fjo_analysis.data.prepare import financial_year_label, prepare
 from fjo_analysis.data.synth import synthesise, write
@@ -27,6 +26,7 @@ from fjo_analysis.figures.store import build as build_store
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import area
 from fjo_analysis.index import write_index
+from fjo_analysis.params import topics
 from fjo_analysis.publish import write as write_release
 from fjo_analysis.release import PLACEHOLDER_CONTACT
 from fjo_analysis.render import parts

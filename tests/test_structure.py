@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from fjo_analysis import imports, profiles, settings
-from fjo_analysis.build import topics
+from fjo_analysis.params import topics
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 ROOT = PACKAGE.parent

@@ -70,6 +70,12 @@ def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
     return dict(sorted(periods.items()))
 
 
+def period_label(last_year: int) -> str:
+    """A local pooled period as text, by its last year: '2022/23 to 2024/25'."""
+    first = last_year - LOCAL_POOL_YEARS + 1
+    return f"{financial_year_label(first)} to {financial_year_label(last_year)}"
+
+
 def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     the_area = area(code)
     if the_area.level == "country":

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.geography import briefing_areas
+from fjo_analysis.related import Links
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -45,8 +46,9 @@ def _environment() -> jinja2.Environment:
 TEMPLATE = _environment().get_template("briefing.html.j2")
 
 
-def render(doc: BriefingDoc, rules: Rules) -> str:
-    """The briefing as one self-contained HTML page."""
+def render(doc: BriefingDoc, rules: Rules, related: Links | None = None) -> str:
+    """The briefing as one self-contained HTML page (with ``related``, the links between
+    a briefing and its area's local profiles)."""
     areas = {a.code: a.name for a in briefing_areas().values()}
     resources = {
         "doc": doc,
@@ -54,5 +56,6 @@ def render(doc: BriefingDoc, rules: Rules) -> str:
         "banner": SYNTHETIC_BANNER,
         "disclosure_note": rules.note,
         "area_name": areas.get(doc.parameters.get("area", ""), doc.area),
+        "related": related,
     }
     return TEMPLATE.render(resources=resources)
