@@ -377,6 +377,9 @@ def test_a_family_court_area_beside_a_tiny_authority_says_why_it_is_suppressed(p
     assert "so few family court cases" not in text
     if "Why this profile shows so little" in text:
         assert "are not small" in text and "by subtraction" in text
+    notes = load_workbook(profiles / "TRURO.xlsx", read_only=True)["Notes"]
+    explained = " ".join(str(v) for row in notes.iter_rows(values_only=True) for v in row)
+    assert f"{MARK} marks a figure suppressed" in explained and "[x] marks" in explained
 
 
 def test_the_index_finds_an_authority_without_javascript(profiles, project):
