@@ -61,7 +61,7 @@ RELEASE_VARS := SOURCE_DATE_EPOCH FJO_RELEASE_DATE FJO_NEXT_UPDATE FJO_STATISTIC
 # manifest whose files are missing or changed is removed, so its stage is rebuilt). The
 # statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
-ifneq ($(filter-out help clean lint test bench quarto reference-hashes translations,$(GOALS)),)
+ifneq ($(filter-out help clean lint test bench quarto reference-hashes translations hexmap,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
 STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO $(RELEASE_VARS),$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
@@ -102,7 +102,7 @@ export FJO_RUN_ID := $(shell date +%s%N)
 .DEFAULT_GOAL := reports
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
-.PHONY: help reports data stats test lint bench clean check quarto reference-hashes translations
+.PHONY: help reports data stats test lint bench clean check quarto reference-hashes translations hexmap
 # No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
 # a secondary target that is missing is not remade, which would hide a removed manifest.
 # No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
@@ -161,10 +161,11 @@ $(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) $(WEL
 		$(wildcard notebooks/*.ipynb params/*.yaml) | $(STAMP)
 	$(FJO) release
 
-# Local profiles (issue 13): one per 2024 local authority, reports/profiles/<code>.*. Their
-# parameters are generated from the reference geography (`fjo profiles params` rewrites a
-# build/profiles/params/<code>.json only when it changes), so changing one authority's
-# parameters rebuilds only its profile, and changing notebooks/profile.ipynb only profiles.
+# Local profiles (issue 13): one per 2024 local authority and family court area,
+# reports/profiles/<code>.*. Their parameters are generated from the reference geography
+# (`fjo profiles params` rewrites a build/profiles/params/<code>.json only when it
+# changes), so changing one area's parameters rebuilds only its profile, and changing
+# notebooks/profile.ipynb only profiles.
 # (A project without notebooks/profile.ipynb, e.g. a test's mini project, has none.)
 PROFILE_CODES := $(if $(wildcard notebooks/profile.ipynb),$(if $(wildcard $(FJO)),$(shell $(FJO) profiles list)))
 PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)
@@ -180,8 +181,11 @@ reports/profiles/$(1).html reports/profiles/$(1).pdf reports/profiles/$(1).xlsx 
 	@$(FJO) build --area profiles --topic $(1)
 endef
 $(foreach c,$(PROFILE_CODES),$(eval $(call PROFILE_RULE,$(c))))
-# The profiles of Wales's authorities in Welsh too (issue 14): reports/profiles/W06....cy.*
-WELSH_PROFILE_CODES = $(filter W06%,$(PROFILE_CODES))
+# The profiles of Wales's authorities and family court areas in Welsh too (issue 14):
+# reports/profiles/W06....cy.*, reports/profiles/SWANSEA.cy.* (i18n.about_wales says which;
+# tests/test_welsh.py checks the court areas named here are Wales's, all of them).
+WELSH_COURT_AREAS := NORTH_WALES SOUTH_EAST_WALES SWANSEA
+WELSH_PROFILE_CODES = $(filter W06% $(WELSH_COURT_AREAS),$(PROFILE_CODES))
 define WELSH_PROFILE_RULE
 reports/profiles/$(1).cy.html reports/profiles/$(1).cy.pdf reports/profiles/$(1).cy.xlsx reports/profiles/$(1).cy.csv &: notebooks/profile.ipynb build/profiles/params/$(1).json $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) $(WELSH_CATALOGUE) | $(STAMP)
 	@$(FJO) build --area profiles --topic $(1) --lang cy
@@ -222,6 +226,11 @@ quarto: | $(STAMP) ## render one notebook with Quarto, if installed (AREA=london
 
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py
+
+# The hex map layout of the 2024 authorities is shipped; this derives it again from the
+# district map and the lookup (fjo_analysis/hexmap.py; a test checks the two agree).
+hexmap: | $(STAMP) ## derive the hex map layout (fjo_analysis/reference/hexmap_la_2024.csv)
+	$(FJO) hexmap
 
 # Reader-facing strings (templates, modules, the notebooks' published cells) into the Welsh
 # catalogue: new and changed strings arrive empty (no guessing from similar ones: a fuzzy

@@ -15,16 +15,22 @@ import dataclasses
 import fcntl
 import json
 import os
-import secrets
 import shutil
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fjo_analysis import settings
 from fjo_analysis.errors import BriefingError, reported
+from fjo_analysis.files import (
+    publish_text,
+    relative,
+    remove_quietly,
+    staged,
+    sweep_temporaries,
+    writing,
+)
+from fjo_analysis.params import area_params
 
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
     import nbformat
@@ -32,48 +38,6 @@ if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make a
     from fjo_analysis.disclosure import Rules
 
 FORMATS = ("html", "pdf", "xlsx", "csv")
-
-
-@dataclass(frozen=True)
-class AreaParams:
-    """What params/<slug>.yaml says about an area."""
-
-    slug: str
-    code: str
-    name: str
-    notes: str = ""
-
-
-def area_params(slug: str, root: Path) -> AreaParams:
-    import yaml
-
-    from fjo_analysis.geography import area
-
-    path = root / "params" / f"{slug}.yaml"
-    if not path.exists():
-        raise BriefingError(f"no such area {slug!r}: expected {path}")
-    values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    missing = {"code", "name"} - set(values)
-    if missing:
-        raise BriefingError(f"{path}: missing key(s) {sorted(missing)}")
-    try:
-        area(values["code"])
-    except ValueError as err:
-        raise BriefingError(f"{path}: {err}") from None
-    return AreaParams(
-        slug=slug, code=values["code"], name=values["name"], notes=values.get("notes", "")
-    )
-
-
-def topics(root: Path) -> list[str]:
-    """The topics: one notebook each in notebooks/ (the local profile's is not a topic)."""
-    from fjo_analysis.profiles import NOTEBOOK
-
-    return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb") if p.stem != NOTEBOOK)
-
-
-def areas(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "params").glob("*.yaml"))
 
 
 def execute(
@@ -111,7 +75,7 @@ def execute(
     parameters = {
         "area": params.code,
         "area_notes": params.notes,
-        "stats_dir": _relative(config.stats_dir, config.root),
+        "stats_dir": relative(config.stats_dir, config.root),
         "suppress_below": config.suppress_below,
         "round_to": config.round_to,
     }
@@ -138,89 +102,17 @@ def execute(
             f"{err.ename}: {err.evalue} (executed notebook kept at {executed})"
         ) from None
 
-
-def _relative(path: Path, root: Path) -> str:
-    """A path as written in the notebook's parameters: relative to the project when inside it."""
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-
-
-TEMPORARY = ".tmp"
-
-
-def staged(path: Path) -> Path:
-    """A unique temporary name beside ``path``: hidden, with the pid and a random part.
-
-    Unique so two builders never write or remove each other's files; hidden (a leading
-    dot), which ``fjo check`` and the index never read as published, so a file left by a
-    killed builder is not mistaken for an output. The format's suffix stays last so the
-    output check can read the file before it is published.
-    """
-    return path.with_name(
-        f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}{TEMPORARY}{path.suffix}"
-    )
-
-
-def publish_text(path: Path, text: str) -> None:
-    """Write ``path`` atomically (a temporary file renamed over it)."""
-    tmp = staged(path)
-    try:
-        with writing(path):
-            tmp.write_text(text, encoding="utf-8")
-        with writing(path):
-            tmp.replace(path)
-    finally:
-        _remove(tmp)
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``path`` only when its content would change (so make sees a change only then)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    publish_text(path, text)
     return True
 
 
-def _remove(tmp: Path) -> None:
-    """Remove a temporary file if it is there (quietly: the error that matters is raised)."""
-    with contextlib.suppress(OSError):
-        tmp.unlink(missing_ok=True)
+def _related(area_slug: str, code: str, root: Path, lang: str = "en"):
+    """The links between a briefing and its area's profiles (:mod:`fjo_analysis.related`),
+    in the document's language."""
+    from fjo_analysis import profiles, related
 
-
-@contextlib.contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Name ``path`` in an OSError raised while writing it or its temporary file (a disk
-    full mid-write has no file name; a temporary's name means nothing to a reader)."""
-    try:
-        yield
-    except OSError as err:
-        if err.filename is None or Path(err.filename).parent == path.parent:
-            raise OSError(err.errno, err.strerror or str(err), str(path)) from None
-        raise
-
-
-def sweep_temporaries(folder: Path) -> None:
-    """Remove temporary files in ``folder`` left by builders that are no longer running."""
-    if not folder.is_dir():
-        return
-    for tmp in folder.glob(f".*{TEMPORARY}*"):
-        parts = tmp.name.split(".")
-        pid = int(parts[-4]) if len(parts) >= 5 and parts[-4].isdigit() else None
-        if pid is None or not _running(pid):
-            tmp.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    if area_slug == profiles.PROFILES:
+        return related.for_profile(code, root, lang)
+    return related.for_briefing(code, root, lang)
 
 
 def document_suffix(area_slug: str, topic: str, lang: str) -> str:
@@ -265,7 +157,8 @@ def render(
     temporary = {final: staged(final) for final in order}
     try:
         with writing(targets["html"]):
-            temporary[targets["html"]].write_text(html.render(doc, rules), encoding="utf-8")
+            links = _related(area_slug, str(doc.parameters["area"]), config.root, lang)
+            temporary[targets["html"]].write_text(html.render(doc, rules, links), encoding="utf-8")
         with writing(targets["pdf"]):
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
         with writing(targets["xlsx"]):
@@ -294,7 +187,7 @@ def render(
                 tmp.replace(final)
     finally:
         for tmp in temporary.values():
-            _remove(tmp)
+            remove_quietly(tmp)
     return list(targets.values())
 
 

@@ -176,6 +176,17 @@ def _profiles(args: argparse.Namespace) -> None:
         print(f"fjo profiles: {written} profile parameter file(s) changed", file=sys.stderr)
 
 
+def _hexmap(args: argparse.Namespace) -> None:
+    from fjo_analysis import hexmap
+
+    path = hexmap.write_layout()
+    kept = hexmap.adjacency_kept(hexmap.derive_layout())
+    print(
+        f"wrote {path}: of the authorities that touch in the district map, {kept[1]:.1%} are "
+        f"neighbours and {kept[2]:.1%} within two cells"
+    )
+
+
 def _index(args: argparse.Namespace) -> None:
     from fjo_analysis.index import write_index
 
@@ -247,6 +258,10 @@ def parser() -> argparse.ArgumentParser:
     profiles = commands.add_parser("profiles", help="list local profiles, write their params")
     profiles.add_argument("action", choices=["list", "params"])
     profiles.set_defaults(func=_profiles)
+    hexmap = commands.add_parser(
+        "hexmap", help="derive the hex map layout of the 2024 authorities (reference/)"
+    )
+    hexmap.set_defaults(func=_hexmap)
     index = commands.add_parser("index", help="write reports/index.html")
     index.set_defaults(func=_index)
     check = commands.add_parser("check", help="scan outputs for disclosive numbers")

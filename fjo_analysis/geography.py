@@ -58,9 +58,10 @@ UNKNOWN = "unknown"
 class Area:
     """An area a briefing or table can be about.
 
-    ``level`` is "country" or "region" (briefing areas), "la" (a 2024 local authority) or
-    "combined" (a combined unit of split authorities); ``parent`` is the region (Wales for
-    a Welsh authority) a local area is part of.
+    ``level`` is "country" or "region" (briefing areas), "la" (a 2024 local authority),
+    "combined" (a combined unit of split authorities) or "dfj" (a family court area);
+    ``parent`` is the region (Wales for a Welsh authority) an authority is part of, or the
+    country of a family court area.
     """
 
     code: str
@@ -282,9 +283,10 @@ def briefing_areas() -> dict[str, Area]:
 
 @cache
 def local_areas() -> dict[str, Area]:
-    """The 2024 authorities (level "la") and the combined units of split authorities
-    (level "combined"), by code, each with its region (Wales for Welsh authorities)."""
-    return {
+    """The 2024 authorities (level "la"), the combined units of split authorities (level
+    "combined"), each with its region (Wales for Welsh authorities), and the family court
+    (DFJ) areas (level "dfj"), each with its country; by code."""
+    found = {
         row.la_code: Area(
             row.la_code,
             row.la_name,
@@ -294,6 +296,27 @@ def local_areas() -> dict[str, Area]:
         )
         for row in units().itertuples(index=False)
     }
+    las = local_authorities()
+    for code, group in las.groupby("dfj_area_code", sort=True):
+        (country,) = group["country"].unique()  # no area crosses the border
+        found[code] = Area(
+            code, dfj_name(group["dfj_area"].iloc[0]), "dfj", country, COUNTRY_CODES[country]
+        )
+    return found
+
+
+def dfj_name(name: str) -> str:
+    """A family court area's name as readers know it: 'Birmingham family court area',
+    'Central Family Court area' (HMCTS calls them Designated Family Judge areas)."""
+    name = name.replace(" & ", " and ")
+    return f"{name} area" if name.endswith("Court") else f"{name} family court area"
+
+
+def dfj_members(code: str) -> list[str]:
+    """The units (authorities, and combined units wholly inside it) of a family court
+    area: APPROXIMATE, see the module docstring."""
+    found = units()
+    return sorted(found.loc[found["dfj_area_code"] == code, "la_code"])
 
 
 def area(code: str) -> Area:
@@ -312,7 +335,7 @@ def years_in_force(code: str, years: list[int]) -> list[int]:
     authority created by a split only from its first April, a combined unit only before
     its members' split; every year for any other area (retired codes map to it)."""
     the_area = area(code)
-    if the_area.level in ("country", "region"):
+    if the_area.level in ("country", "region", "dfj"):
         return list(years)
     by_code = units().set_index("la_code")
     if the_area.level == "combined":
@@ -330,6 +353,8 @@ def la_codes_in(code: str) -> list[str]:
     the_area = area(code)
     if the_area.level in ("la", "combined"):
         return units().set_index("la_code").loc[code, "members"].split(";")
+    if the_area.level == "dfj":
+        return [c for c in dfj_members(code) if local_areas()[c].level == "la"]
     las = local_authorities()
     column = "country" if the_area.level == "country" else "region_code"
     value = the_area.name if the_area.level == "country" else the_area.code

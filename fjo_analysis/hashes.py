@@ -28,11 +28,12 @@ OUTPUTS = ("html", "pdf", "xlsx", "disclosure.json")
 def reference_build(project: Path, work: Path) -> dict[str, str]:
     """Build the reference set under ``work`` from ``project``'s notebooks and params;
     return {output path relative to work: SHA-256}."""
-    from fjo_analysis.build import build, topics
+    from fjo_analysis.build import build
     from fjo_analysis.data.prepare import prepare
     from fjo_analysis.data.synth import synthesise, write
     from fjo_analysis.disclosure import Rules
     from fjo_analysis.figures.store import build as build_store
+    from fjo_analysis.params import topics
 
     for folder in ("notebooks", "params"):
         (work / folder).symlink_to(project / folder)

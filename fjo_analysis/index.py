@@ -16,9 +16,10 @@ import nbformat
 from markupsafe import Markup
 
 from fjo_analysis import i18n, settings
-from fjo_analysis.build import area_params, areas, publish_text, topics
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.files import publish_text
 from fjo_analysis.i18n import _
+from fjo_analysis.params import area_params, areas, topics
 from fjo_analysis.release import Release
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date
@@ -135,6 +136,19 @@ def _profiles(config: settings.Settings) -> list[dict]:
     return out
 
 
+def _court_profiles(config: settings.Settings) -> list[dict]:
+    """Every published family court area profile, by country then name."""
+    from fjo_analysis.geography import local_areas
+    from fjo_analysis.profiles import PROFILES
+
+    courts = [a for a in local_areas().values() if a.level == "dfj"]
+    return [
+        {"code": a.code, "name": a.name, "country": a.country, "href": f"{PROFILES}/{a.code}.html"}
+        for a in sorted(courts, key=lambda a: (a.country, a.name))
+        if (config.reports_dir / PROFILES / f"{a.code}.html").exists()
+    ]
+
+
 # ------------------------------------------------------------------------------------------
 
 
@@ -199,6 +213,7 @@ def write_index(config: settings.Settings) -> Path:
         disclosure_note=Rules(config.suppress_below, config.round_to).note,
         **release_context(config),
         profiles=_profiles(config),
+        courts=_court_profiles(config),
     )
     path = config.reports_dir / "index.html"
     publish_text(path, page)

@@ -39,12 +39,14 @@ PER_10K = {
 TAKES_ARTICLE = re.compile(
     r"(North|South|East|West)( East| West| Midlands)?$|East of England$"
     r"|(Isle|Isles|City|Vale) of "
+    r"|.+ area$"
 )
 
 
 def place(name: str) -> str:
     """An area's name as it reads in a sentence: 'the North East', 'London', 'Yorkshire
-    and The Humber' (never 'the Yorkshire and The Humber'), 'Kent', 'the Isle of Wight'."""
+    and The Humber' (never 'the Yorkshire and The Humber'), 'Kent', 'the Isle of Wight',
+    'the Birmingham family court area'."""
     return f"the {name}" if TAKES_ARTICLE.match(name) else name
 
 

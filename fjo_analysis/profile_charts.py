@@ -1,10 +1,13 @@
-"""The funnel plot of a local profile: every authority of a country against its rate.
+"""The charts of a local profile that show every authority: the funnel plot of a country
+and the hex map of England and Wales.
 
-Drawn in the style of :mod:`fjo_analysis.charts` from published figures only: each
-authority's published rate and denominator, the country's rate over the same years, and
-the over-dispersion (``funnel_tau2``) the store estimated from the authorities' published
-counts. Suppressed authorities are left out. The highlighted authority is marked by shape
-and label as well as colour, and the alt text says where it falls.
+Drawn in the style of :mod:`fjo_analysis.charts` from published figures only. The funnel
+plot uses each authority's published rate and denominator, the country's rate over the
+same years, and the over-dispersion (``funnel_tau2``) the store estimated from the
+authorities' published counts; suppressed authorities are left out. The hex map shades
+each authority by its band of published rates and shows suppressed ones as such. In both
+the highlighted authority is marked by shape and label as well as colour, and the alt text
+says where it falls.
 """
 
 from __future__ import annotations
@@ -14,10 +17,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
+from matplotlib.patches import Patch, RegularPolygon
 
-from fjo_analysis import language
-from fjo_analysis.charts import Chart, _figure, _finish, is_synthetic
-from fjo_analysis.disclosure import numbers
+from fjo_analysis import hexmap, language
+from fjo_analysis.charts import (
+    MAX_ALT,
+    REFERENCE_INK,
+    WIDTH_IN,
+    Chart,
+    _figure,
+    _finish,
+    _fit,
+    _wrap,
+    is_synthetic,
+)
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers
+from fjo_analysis.geography import area, local_areas
 from fjo_analysis.i18n import N_, _, current, forms
 from fjo_analysis.stats.funnel import funnel_limits
 
@@ -127,3 +142,186 @@ def funnel(
         else _("{highlight} is {where}.").format(highlight=shown_name, where=_(where))
     )
     return Funnel(Chart(_finish(fig), alt, synthetic), where)
+
+
+BANDS = 5
+#: Fill patterns of the bands, lowest first, and of suppressed and missing authorities:
+#: no band is told from another, or from [c], by colour alone.
+BAND_HATCHES = ("..", "//", "--", "xx", "++")
+#: Hexagon outlines: 7.0:1 against the white page (WCAG 1.4.11 asks for 3:1).
+OUTLINE = "#595959"
+#: Light fills take dark hatching, dark fills white (the pattern stays visible on both).
+LIGHT_FILLS = 2
+LEGEND_ROW_IN = 0.34  # a legend row at FONT_PT, with its spacing
+
+
+@dataclass(frozen=True)
+class HexMap:
+    chart: Chart
+    bands: list[str]  # each authority's, in the table's order: "3 of 5: 27.0 to 33.0", [c]
+    band: str  # the highlighted authority's: "band 3 of 5 (27.0 to 33.0)", or [c] / [x]
+
+
+def rate_bands(rates, n: int = BANDS) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Each rate's band (0 the lowest; -1 where it is not published) in ``n`` bands of
+    (about) equal numbers of authorities, and each band's lowest and highest rate. Equal
+    rates share a band, so there are fewer bands where rates repeat."""
+    rates = np.asarray(rates, dtype=float)
+    band = np.full(len(rates), -1)
+    known = ~np.isnan(rates)
+    if not known.any():
+        return band, []
+    band[known] = pd.qcut(rates[known], n, labels=False, duplicates="drop")
+    found = sorted(set(band[known]))
+    band[known] = np.searchsorted(found, band[known])  # numbered without empty bins
+    ranges = [(rates[band == k].min(), rates[band == k].max()) for k in range(len(found))]
+    return band, ranges
+
+
+def _range(low: float, high: float) -> str:
+    return _("{low} to {high}").format(low=language.number(low), high=language.number(high))
+
+
+def _hexagon(centre, **style) -> RegularPolygon:
+    return RegularPolygon(centre, numVertices=6, radius=1 / np.sqrt(3), **style)
+
+
+def _top_region(codes, band: np.ndarray, top: int) -> tuple[str, int, int]:
+    """The region (or Wales) with the largest share of its published authorities in the
+    top band, as it reads in a sentence; how many of them are in it, and of how many."""
+    parents = pd.Series([local_areas()[c].parent for c in codes])
+    shown = band >= 0
+    tally = pd.Series(band[shown] == top).groupby(parents[shown].to_numpy()).agg(["sum", "size"])
+    best = tally.assign(share=tally["sum"] / tally["size"]).sort_values(
+        ["share", "sum"], ascending=False, kind="stable"
+    )
+    name = area(best.index[0]).name
+    return (
+        language.place(name) if current().code == "en" else current().area_name(name),
+        int(best["sum"].iloc[0]),
+        int(best["size"].iloc[0]),
+    )
+
+
+def _band_styles(n: int) -> list[dict]:
+    """Fill, pattern and pattern colour of ``n`` bands, lowest first (light to dark)."""
+    fills = get_af_colours("sequential")[::-1][:n]
+    return [
+        {
+            "facecolor": fill,
+            "hatch": BAND_HATCHES[k],
+            "hatchcolor": REFERENCE_INK if k < LIGHT_FILLS else "white",
+        }
+        for k, fill in enumerate(fills)
+    ]
+
+
+SUPPRESSED = {"facecolor": "white"}
+MISSING = {"facecolor": "white", "linestyle": ":"}
+
+
+def _tag(k: int, n: int, text: str) -> str:
+    """A band's legend label: its range, marked where it is the highest or lowest."""
+    if k == n - 1 and n > 1:
+        return _("{range} (highest)").format(range=text)
+    return _("{range} (lowest)").format(range=text) if k == 0 else text
+
+
+def hex_map(authorities: pd.DataFrame, highlight: str, what: str, legend_title: str) -> HexMap:
+    """Hex map of every 2024 authority of England and Wales, one hexagon each
+    (:mod:`fjo_analysis.hexmap`), shaded and patterned by its band of published rates
+    (``authorities``: columns ``area_code``, ``area`` and ``rate``). Suppressed
+    authorities are white and named [c] in the legend; one missing from the table is [x].
+    ``highlight`` (a code) gets a thick outline, a marker and a legend entry."""
+    cells = hexmap.layout()
+    rates = numbers(authorities["rate"])
+    band, ranges = rate_bands(rates)
+    band_of = dict(zip(authorities["area_code"], band, strict=True))
+    styles = _band_styles(len(ranges))
+    name = current().area_name(local_areas()[highlight].name)
+    handles = [
+        Patch(edgecolor=OUTLINE, label=_tag(k, len(ranges), _range(*ranges[k])), **styles[k])
+        for k in reversed(range(len(ranges)))
+    ]
+    if (band < 0).any():
+        label = _("{mark} suppressed").format(mark=MARK)
+        handles.append(Patch(edgecolor=OUTLINE, label=label, **SUPPRESSED))
+    if set(cells["la_code"]) - set(band_of):
+        label = _("{missing} not available").format(missing=NOT_AVAILABLE)
+        handles.append(Patch(edgecolor=OUTLINE, label=label, **MISSING))
+    handles.append(Patch(facecolor="white", edgecolor=REFERENCE_INK, linewidth=3, label=name))
+
+    xy = hexmap.centres(cells["q"], cells["r"])
+    aspect = (np.ptp(xy[:, 1]) + 1.2) / (np.ptp(xy[:, 0]) + 1.2)
+    synthetic = is_synthetic(authorities)
+    fig, ax = _figure(WIDTH_IN * aspect + LEGEND_ROW_IN * (len(handles) + 3), synthetic)
+    for code, centre in zip(cells["la_code"], xy, strict=True):
+        k = band_of.get(code)
+        style = MISSING if k is None else SUPPRESSED if k < 0 else styles[k]
+        ax.add_patch(_hexagon(centre, edgecolor=OUTLINE, linewidth=0.8, gid=f"hex-{code}", **style))
+    here = xy[list(cells["la_code"]).index(highlight)]
+    ax.add_patch(_hexagon(here, facecolor="none", edgecolor="white", linewidth=6))
+    ax.add_patch(
+        _hexagon(here, facecolor="none", edgecolor=REFERENCE_INK, linewidth=3, gid="highlight")
+    )
+    ax.plot(*here, "o", color=REFERENCE_INK, markeredgecolor="white", markersize=6)
+    ax.set_xlim(xy[:, 0].min() - 0.6, xy[:, 0].max() + 0.6)
+    ax.set_ylim(xy[:, 1].min() - 0.6, xy[:, 1].max() + 0.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.legend(
+        handles=handles,
+        loc="outside upper left",
+        frameon=False,
+        title=_wrap(legend_title),
+        alignment="left",
+    )
+    k = band_of.get(highlight)
+    where = (
+        NOT_AVAILABLE
+        if k is None
+        else MARK
+        if k < 0
+        else _("band {band} of {n} ({range})").format(
+            band=k + 1, n=len(ranges), range=_range(*ranges[k])
+        )
+    )
+    rate = dict(zip(authorities["area_code"], rates, strict=True)).get(highlight)
+    alt = _hex_alt(name, rate, where, what, authorities["area_code"], band, len(ranges))
+    labels = [
+        _("{band} of {n}: {range}").format(band=k + 1, n=len(ranges), range=_range(*ranges[k]))
+        if k >= 0
+        else MARK
+        for k in band
+    ]
+    return HexMap(Chart(_finish(fig), alt, synthetic), labels, where)
+
+
+def _hex_alt(name, rate, where, what, codes, band, bands: int) -> str:
+    """Where the area sits and where rates are highest, within MAX_ALT characters."""
+    if not bands:
+        return _("Hex map of {what}: every authority's rate is suppressed.").format(what=what)
+    if where == MARK:
+        message = _("{area}'s rate is suppressed ({mark}) on this hex map of {what}.").format(
+            mark=MARK, what=what, **forms("area", name)
+        )
+    elif where == NOT_AVAILABLE:
+        message = _("{area} has no rate ({missing}) on this hex map of {what}.").format(
+            missing=NOT_AVAILABLE, what=what, **forms("area", name)
+        )
+    else:
+        message = _("{area} ({rate}) is in {band} on this hex map of {what}.").format(
+            rate=language.number(rate), band=where, what=what, **forms("area", name)
+        )
+    region, in_top, of = _top_region(codes, band, bands - 1)
+    highest = _(
+        "Rates are highest in {region} ({in_top} of its {n} authorities in the top band)."
+    ).format(in_top=in_top, n=of, **forms("region", region))
+    if len(f"{message} {highest}") > MAX_ALT:
+        highest = _("Rates are highest in {region}.").format(**forms("region", region))
+    suppressed = int((band < 0).sum())
+    return _fit(
+        message,
+        highest,
+        _("{n} authorities' rates are suppressed.").format(n=suppressed) if suppressed else "",
+    )

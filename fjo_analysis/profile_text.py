@@ -2,31 +2,39 @@
 
 Each section gives the authority's figure for the latest pooled period, how it changed
 since the period before, where it sits against its country and its region's other
-authorities, and the table of every period. A profile whose latest figures are mostly
+authorities, and the table of every period; one section puts the authority on a hex map
+of every authority of England and Wales. A profile whose latest figures are mostly
 suppressed says why instead of showing tables of [c].
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from fjo_analysis import charts
 from fjo_analysis import language as say
-from fjo_analysis.disclosure import MARK
-from fjo_analysis.geography import area, local_areas, units
-from fjo_analysis.i18n import N_, _, current, forms
-from fjo_analysis.profile_charts import Funnel, funnel
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.geography import area, dfj_members, local_areas, local_authorities, units
+from fjo_analysis.hexmap import ATTRIBUTION
+from fjo_analysis.i18n import N_, PROFILES, _, about_wales, current, forms
+from fjo_analysis.profile_charts import funnel, hex_map
 
 
 def _called(code: str) -> str:
-    """A region's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
-    the_area = area(code)
+    """An area's name as it reads in a sentence ('the North East', 'London', 'Wales')."""
+    name = area(code).name
     if current().code != "en":  # a Welsh name reads bare
-        return current().area_name(the_area.name)
-    return the_area.name if the_area.name in ("London", "Wales") else f"the {the_area.name}"
+        return current().area_name(name)
+    return say.place(name)
+
+
+def _peers(b) -> tuple[bool, str]:
+    """Whether a profile's area is ranked among family court areas (else among
+    authorities), and where: (False, 'the North East') or (True, 'England')."""
+    return b.area.level == "dfj", _called(b.area.parent)
 
 
 def _year(label: str) -> str:
@@ -47,24 +55,28 @@ SUMMED = {
 MOSTLY = 0.5
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A chart, its caption and the table of the data behind it."""
+
+    chart: charts.Chart
+    caption: str
+    data: pd.DataFrame
+    columns: list[str] | dict[str, str | None]
+
+
 @dataclass
 class Section:
     heading: str
     text: str
-    table: pd.DataFrame
+    table: pd.DataFrame | None  # the area's periods (None: the section is its figures)
     caption: str
     columns: dict[str, str | None]
     counts: list[str]
-    chart: charts.Chart | None = None
-    chart_caption: str = ""
     neighbours: pd.DataFrame | None = None
-    neighbour_columns: list[str] | None = None
+    figures: list[Figure] = field(default_factory=list)
     draw: Callable[[], None] | None = None  # adds the charts (only to a profile shown)
-    regional: bool = False  # the region's figures, shown even when the area's are not
-    funnel: Funnel | None = None
-    funnel_caption: str = ""
-    position: pd.DataFrame | None = None
-    position_columns: dict[str, str | None] | None = None
+    wider: bool = False  # a wider area's figures, shown even when the area's are not
 
 
 @dataclass
@@ -74,8 +86,8 @@ class Sections:
 
     @property
     def shown(self) -> list[Section]:
-        """Every section, or only the regional ones where the area's are mostly [c]."""
-        return [s for s in self.all if s.regional or not self.mostly_suppressed]
+        """Every section, or only wider areas' where the area's own are mostly [c]."""
+        return [s for s in self.all if s.wider or not self.mostly_suppressed]
 
 
 def _latest(table: pd.DataFrame):
@@ -122,8 +134,8 @@ def _rate_section(
     )
     text += " " + _change(rows, "rate", N_("rate"))
     neighbours = b.neighbours(table, int(latest.financial_year), "rate")
-    region = _called(b.area.parent)
-    place = _place(neighbours, b.area.name, "rate", region)
+    dfj, region = _peers(b)
+    place = _place(neighbours, b.area.name, "rate", region, dfj)
     text = f"{text} {place}".strip()
     columns = {
         "year": _("Period (financial years)"),
@@ -143,41 +155,55 @@ def _rate_section(
         _("{heading}: {area}, three-year periods").format(heading=heading, area=b.area_name),
         columns,
         [count],
-        chart_caption=_("{heading}: authorities of {region}, {year}").format(
-            heading=heading, year=_year(latest.year), **forms("region", region)
-        ),
         neighbours=neighbours,
-        neighbour_columns=["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
     )
-    section.draw = lambda: _add_charts(b, section, table, latest, noun, per)
+    section.draw = lambda: _add_charts(b, section, table, latest, noun, per, count)
     return section
 
 
-def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) -> None:
-    """The bars of the region's authorities, and the funnel plot of every authority of the
-    country for the latest period (none where the country's rate or the over-dispersion
-    is not published)."""
+def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, count: str) -> None:
+    """The bars of the region's authorities (or the country's family court areas), and
+    the funnel plot of every authority (or family court area) of the country for the
+    latest period (none where the country's rate or the over-dispersion is not
+    published)."""
     country = b.comparator.name
-    region = _called(b.area.parent)
     per_year = _(PER_YEAR[per])
-    section.chart = charts.bars(
+    dfj, region = _peers(b)
+    by = (
+        N_("{noun} {per_year} by family court area in {region}, {year}")
+        if dfj
+        else N_("{noun} {per_year} by authority in {region}, {year}")
+    )
+    bars = charts.bars(
         section.neighbours,
         "area",
         "rate",
         per_year[:1].upper() + per_year[1:],
-        _("{noun} {per_year} by authority in {region}, {year}").format(
+        _(by).format(
             noun=_(noun), per_year=per_year, year=_year(latest.year), **forms("region", region)
         ),
         highlight=b.area.name,
         reference=latest.comparator_rate if isinstance(latest.comparator_rate, float) else None,
         reference_label=country,
     )
+    section.figures.append(
+        Figure(
+            bars,
+            _(
+                N_("{heading}: family court areas of {region}, {year}")
+                if dfj
+                else N_("{heading}: authorities of {region}, {year}")
+            ).format(heading=section.heading, year=_year(latest.year), **forms("region", region)),
+            section.neighbours,
+            ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
+        )
+    )
     tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
     if not isinstance(tau2, float) or not isinstance(reference, float):
         return
-    everyone = b.neighbours(table, int(latest.financial_year), "rate", whole_country=True)
+    everyone = b.neighbours(table, int(latest.financial_year), "rate", within="country")
     denominator = "live_births" if table == "newborns" else "population"
-    section.funnel = funnel(
+    drawn = funnel(
         everyone,
         denominator,
         reference,
@@ -189,36 +215,104 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str) ->
         country,
         _(SUMMED[per]),
     )
-    section.funnel_caption = _(
-        "{heading}: {area} against every authority of {country}, {year} (funnel plot)"
-    ).format(
-        heading=section.heading, area=b.area_name, country=b.value(country), year=_year(latest.year)
-    )
     mine = everyone[everyone["area"] == b.area.name].copy()
     mine.attrs = everyone.attrs
-    mine["position"] = section.funnel.where
-    section.position = mine
-    section.position_columns = {
-        "area": None,
-        "rate": None,
-        "comparator_rate": _("{country}: rate per 10,000, same years").format(
-            country=b.value(country)
-        ),
-        "position": _("Position against the funnel limits"),
-        "comparison": _("Compared with {other} (95% level)").format(
-            **forms("other", b.value(country))
-        ),
-    }
+    mine["position"] = drawn.where
+    against = (
+        N_("{heading}: {area} against every family court area of {country}, {year} (funnel plot)")
+        if dfj
+        else N_("{heading}: {area} against every authority of {country}, {year} (funnel plot)")
+    )
+    section.figures.append(
+        Figure(
+            drawn.chart,
+            _(against).format(
+                heading=section.heading,
+                area=b.area_name,
+                country=b.value(country),
+                year=_year(latest.year),
+            ),
+            mine,
+            {
+                "area": None,
+                "rate": None,
+                "comparator_rate": _("{country}: rate per 10,000, same years").format(
+                    country=b.value(country)
+                ),
+                "position": _("Position against the funnel limits"),
+                "comparison": _("Compared with {other} (95% level)").format(
+                    **forms("other", b.value(country))
+                ),
+            },
+        )
+    )
 
 
-def _place(neighbours: pd.DataFrame, name: str, column: str, region: str) -> str:
-    """'It was the 3rd highest of the 12 authorities in the North East.'"""
+def _map_section(b) -> Section:
+    """Every authority of England and Wales on a hex map of the care proceedings rate for
+    the latest period, this one highlighted, and the sentence saying which band it is in."""
+    latest = _latest(b.local_figures("care_children"))
+    year = _year(latest.year)
+    everyone = b.neighbours("care_children", int(latest.financial_year), "rate", within="all")
+    drawn = hex_map(
+        everyone,
+        b.area.code,
+        _("children in care proceedings per 10,000 children a year, {year}").format(year=year),
+        _("Per 10,000 children a year, {year}").format(year=year),
+    )
+    everyone["region"] = [area(local_areas()[c].parent).name for c in everyone["area_code"]]
+    everyone["band"] = drawn.bands
+    if drawn.band == MARK:
+        where = _("{area}'s rate is suppressed ({mark}), and shown as such.").format(
+            mark=MARK, **forms("area", b.area_name)
+        )
+    elif drawn.band == NOT_AVAILABLE:
+        where = _("{area} has no rate for these years ({missing}).").format(
+            missing=NOT_AVAILABLE, **forms("area", b.area_name)
+        )
+    else:
+        where = _("{area} is in {band}; band 1 has the lowest rates.").format(
+            band=drawn.band, **forms("area", b.area_name)
+        )
+    heading = _("Care proceedings in every authority")
+    text = _(
+        "The map shows each local authority of England and Wales as one hexagon, near "
+        "where it is but all the same size, shaded by its rate of children in care "
+        "proceedings per 10,000 children a year in {year}, in bands of equal "
+        "numbers of authorities. {where} {attribution}."
+    ).format(year=year, where=where, attribution=_(ATTRIBUTION))
+    caption = _(
+        "Children in care proceedings per 10,000 children a year, every authority of "
+        "England and Wales, {year} (hex map; layout derived from Open Innovations, "
+        "MIT licence)"
+    ).format(year=year)
+    columns = {"area": None, "region": _("Region (or Wales)"), "rate": None, "band": _("Band")}
+    return Section(
+        heading,
+        text,
+        None,
+        "",
+        {},
+        [],
+        figures=[Figure(drawn.chart, caption, everyone, columns)],
+        wider=True,
+    )
+
+
+def _place(neighbours: pd.DataFrame, name: str, column: str, region: str, dfj: bool = False) -> str:
+    """'Its rate was the 3rd highest of the 12 authorities in the North East' (of the
+    family court areas in England, where ``dfj``)."""
     known = neighbours[neighbours[column].map(lambda v: isinstance(v, int | float))]
     if name not in set(known["area"]):
         return ""
     rank = list(known["area"]).index(name) + 1
     ordinal = say.ordinal(rank) if rank > 1 else ""
-    return _("Its rate was the {ordinal}highest of the {n} authorities in {region}.").format(
+    among = (
+        N_("Its rate was the {ordinal}highest of the {n} family court areas in {region}.")
+        if dfj
+        else N_("Its rate was the {ordinal}highest of the {n} authorities in {region}.")
+    )
+    return _(among).format(
         ordinal=ordinal + " " if ordinal else "",
         rank=rank,
         n=len(neighbours),
@@ -348,6 +442,8 @@ def sections(b) -> Sections:
     )
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
     share = sum(v == MARK for v in latest_counts) / len(latest_counts)
+    if b.area.level != "dfj":  # a map of authorities: a family court area lists its own
+        out.insert(1, _map_section(b))
     out.append(_outcomes(b))
     found = Sections(out, share >= MOSTLY)
     for section in found.shown:
@@ -361,12 +457,23 @@ def _outcomes(b) -> Section:
     called = _called(region.code)
     orders = b.figures("final_orders", region.code, financial_year=b.settled_year)
     return Section(
-        _("Outcomes: final orders (regional figures)"),
+        _("Outcomes: final orders (national figures)")
+        if region.level == "country"
+        else _("Outcomes: final orders (regional figures)"),
         _(
-            "Final orders by type are published for {region} as a whole, not for each "
-            "authority (most types would be fewer than 10 children in one authority even over "
-            "three years). The table shows {region}'s children whose proceedings were issued "
-            "in {year}."
+            N_(
+                "Final orders by type are published for {region} as a whole, not for each "
+                "family court area (most types would be fewer than 10 children in one family "
+                "court area even over three years). The table shows {region}'s children whose "
+                "proceedings were issued in {year}."
+            )
+            if b.area.level == "dfj"
+            else N_(
+                "Final orders by type are published for {region} as a whole, not for each "
+                "authority (most types would be fewer than 10 children in one authority even "
+                "over three years). The table shows {region}'s children whose proceedings were "
+                "issued in {year}."
+            )
         ).format(year=_year(orders["year"].iloc[0]), **forms("region", called)),
         orders,
         _("Final orders for children, {region}, {year}").format(
@@ -374,7 +481,7 @@ def _outcomes(b) -> Section:
         ),
         {"final_order": None, "children": None, "share_pct": None},
         ["children"],
-        regional=True,
+        wider=True,
     )
 
 
@@ -394,9 +501,55 @@ def split_note(b) -> str:
     return " ".join(notes)
 
 
+def profile_link(code: str) -> str:
+    """A Markdown link to another profile (profiles share one folder): in the profile's
+    language where that profile is published in it (a Welsh profile links to the Welsh
+    profiles of Wales's authorities and family court areas), else in English."""
+    lang = current()
+    suffix = lang.suffix if about_wales(PROFILES, code) else ""
+    name = local_areas()[code].name
+    return f"[{lang.area_name(name) if suffix else name}]({code}{suffix}.html)"
+
+
+def membership(b) -> tuple[str, str]:
+    """Where the profile's area sits among family court areas: a family court area's
+    authorities, or an authority's family court area, each linked to its profile, with
+    the warning that the membership is approximate."""
+    caveat = _(
+        "No official list of which authorities each family court (Designated Family "
+        "Judge) area covers is published, so this membership is our approximation."
+    )
+    if b.area.level == "dfj":
+        members = [c for c in dfj_members(b.area.code) if local_areas()[c].level == "la"]
+        names = ", ".join(profile_link(c) for c in members)
+        return (
+            _("Authorities in this area"),
+            _("The figures for {area} add up the cases of {n} authorities: {names}.").format(
+                n=len(members), names=names, **forms("area", b.name)
+            )
+            + f" {caveat}",
+        )
+    code = local_authorities().set_index("la_code").loc[b.area.code, "dfj_area_code"]
+    return (
+        _("Family court area"),
+        _("{area}'s care and private-law cases are heard in the {link}.").format(
+            link=profile_link(code), **forms("area", b.area_name)
+        )
+        + f" {caveat}",
+    )
+
+
 def summary(b, found: Sections, notes: str) -> str:
     """The profile's one-paragraph summary."""
     notes = f"{split_note(b)} {notes}".strip()
+    if found.mostly_suppressed and b.area.level == "dfj":
+        return (
+            _(
+                "Most of the figures for {area} cannot be published: beside its authorities' "
+                "figures, they would reveal small counts of one of them by subtraction."
+            ).format(**forms("area", b.name))
+            + f" {notes}"
+        ).strip()
     if found.mostly_suppressed:
         return (
             _(
@@ -414,6 +567,13 @@ def _first_sentence(text: str) -> str:
 
 def findings(b, found: Sections) -> list[str]:
     """One finding per section of the area's own figures: its first sentence."""
+    if found.mostly_suppressed and b.area.level == "dfj":
+        return [
+            _(
+                "Most of the figures for {area} are suppressed to protect small counts of one "
+                "of its authorities (see below); its cases are part of the national figures."
+            ).format(**forms("area", b.name))
+        ]
     if found.mostly_suppressed:
         return [
             _(
@@ -421,15 +581,28 @@ def findings(b, found: Sections) -> list[str]:
                 "(see below); its cases are part of the regional and national figures."
             ).format(**forms("area", b.area_name))
         ]
-    return [_first_sentence(s.text) for s in found.shown if not s.regional]
+    return [_first_sentence(s.text) for s in found.shown if not s.wider]
 
 
 def why_suppressed(b) -> str:
     region = area(b.area.parent)
+    if b.area.level == "dfj":
+        return _(
+            "The counts of {area} are not small, but most of them are suppressed: its "
+            "authorities' figures are published, and with them the area's figures would "
+            "reveal, by subtraction, counts of fewer than 10 in one of its authorities, "
+            "which could identify families. Each authority's own profile (linked below) "
+            "shows what can be published for it. The area's cases are included in the "
+            "figures for {country}, published in the national briefings."
+        ).format(
+            country=b.value(b.comparator.name),
+            **forms("area", b.name),
+        )
     return _(
-        "{area} is one of the smallest authorities in England and Wales. Even over "
-        "three years, most of its counts of children, cases and mothers are fewer than 10, "
-        "and publishing them (or a rate or share made from them) could identify families. "
+        "Even over three years, most of {area}'s counts of children, cases and "
+        "mothers are fewer than 10, or would reveal such a count by subtraction from other "
+        "published figures; publishing them (or a rate or share made from them) could "
+        "identify families. "
         "They are therefore suppressed, together with any figure from which they could be "
         "worked out. Its cases are included in the figures for {region} and "
         "for {country}, which are published in the regional and national "

@@ -20,11 +20,12 @@ from pathlib import Path
 import nbformat
 
 from fjo_analysis import i18n, methods, settings
-from fjo_analysis.build import area_params, areas, staged, topics, writing
 from fjo_analysis.check import check_csv, check_html, check_pdf
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.files import staged, writing
 from fjo_analysis.i18n import _
+from fjo_analysis.params import area_params, areas, topics
 from fjo_analysis.release import Release, long_date
 from fjo_analysis.render import csv as tidy
 from fjo_analysis.render import methods_page

@@ -17,6 +17,7 @@ from IPython.display import publish_display_data
 from fjo_analysis import disclosure, i18n, language
 from fjo_analysis.charts import Chart
 from fjo_analysis.data.prepare import financial_year_label
+from fjo_analysis.figures.compute import period_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
@@ -274,9 +275,8 @@ class Briefing(Phrases):
     # -- local profiles: pooled periods of local areas ------------------------------------
 
     def period_label(self, last_year: int) -> str:
-        """A local pooled period as text: '2022-23 to 2024-25'."""
-        years = self.store.manifest["local_periods"][str(int(last_year))]
-        return f"{financial_year_label(years[0])} to {financial_year_label(years[-1])}"
+        """A local pooled period as text: '2022/23 to 2024/25'."""
+        return period_label(int(last_year))
 
     def local_figures(self, table: str, area_code: str | None = None) -> pd.DataFrame:
         """A local area's pooled periods of a store table; ``year`` names each period."""
@@ -285,17 +285,25 @@ class Briefing(Phrases):
         return frame
 
     def neighbours(
-        self, table: str, last_year: int, rank_by: str, whole_country: bool = False
+        self,
+        table: str,
+        last_year: int,
+        rank_by: str,
+        within: str = "region",
+        level: str | None = None,
     ) -> pd.DataFrame:
-        """Every authority of this local area's region (or Wales; its whole country when
-        ``whole_country``) for one pooled period, ordered by the published ``rank_by``
-        value; suppressed rows last, by name."""
-        parent = self.area.country if whole_country else self.area.parent
-        codes = [
-            c
-            for c, a in local_areas().items()
-            if a.level == "la" and (a.country if whole_country else a.parent) == parent
-        ]
+        """Every authority (every family court area, for a family court area's profile, or
+        where ``level`` says so) of this local area's region (or Wales), its
+        ``"country"`` or ``"all"`` of England and Wales, for one pooled period, ordered by
+        the published ``rank_by`` value; suppressed rows last, by name."""
+        of = {
+            "region": lambda a: a.parent,
+            "country": lambda a: a.country,
+            "all": lambda a: "England and Wales",
+        }[within]
+        parent = of(self.area)
+        level = level or ("dfj" if self.area.level == "dfj" else "la")
+        codes = [c for c, a in local_areas().items() if a.level == level and of(a) == parent]
         frame = self.store.table(table)
         frame = frame[
             (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)

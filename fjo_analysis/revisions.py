@@ -66,5 +66,6 @@ def compare(current: pd.DataFrame, previous_path: Path) -> Revisions:
     changes = joined.assign(change=change)[change != ""]
     columns = [*KEY[:2], "area", *KEY[2:], "unit", "previous_value", "value", "change"]
     years = set(previous["year"])
-    new_years = sorted({y for y in current["year"] if y and y not in years})
+    # single financial years only: a new local three-year period ends in one of them
+    new_years = sorted({y for y in current["year"] if y and " to " not in y and y not in years})
     return Revisions(previous_path, changes[columns].reset_index(drop=True), new_years)

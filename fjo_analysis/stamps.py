@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from fjo_analysis import settings
-from fjo_analysis.build import _relative, _remove, staged, write_if_changed
+from fjo_analysis.files import relative, remove_quietly, staged, write_if_changed
 
 STAMPS = "stamps"
 
@@ -64,7 +64,7 @@ def make_synthetic(config: settings.Settings, out: Path, **args) -> bool:
         if replaced:
             tmp.replace(out)
     finally:
-        _remove(tmp)
+        remove_quietly(tmp)
     if out.resolve() == config.synthetic_extract.resolve():
         record = {"generator": generator_identity(), "args": args}
         write_if_changed(config.build_dir / STAMPS / SYNTHETIC_RECORD, json.dumps(record) + "\n")
@@ -104,7 +104,7 @@ def extract_identity(config: settings.Settings) -> dict:
     """Which extract a build uses: a real one by path and SHA-256; else the synthetic one
     (built by make itself, so its date is enough)."""
     if config.extract is None:
-        return {"extract": "synthetic", "path": _relative(config.synthetic_extract, config.root)}
+        return {"extract": "synthetic", "path": relative(config.synthetic_extract, config.root)}
     return {"extract": str(config.extract), "sha256": file_sha256(config.extract)}
 
 

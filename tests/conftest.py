@@ -93,9 +93,10 @@ def project(tmp_path_factory, small_extract_csv) -> settings.Settings:
 def suite(project) -> settings.Settings:
     """Every topic built for a region (London) and a country (Wales, in English and
     Welsh), reproducibly dated."""
-    from fjo_analysis.build import build, topics
+    from fjo_analysis.build import build
     from fjo_analysis.i18n import about_wales
     from fjo_analysis.index import write_index
+    from fjo_analysis.params import topics
     from fjo_analysis.publish import write as write_release
 
     for area in BUILT_AREAS:
@@ -108,9 +109,32 @@ def suite(project) -> settings.Settings:
     return project
 
 
+@pytest.fixture(scope="session")
+def profiles(project):
+    """The profiles of Birmingham, of the Isles of Scilly (mostly suppressed) and of the
+    Birmingham and Truro (Cornwall and the Isles of Scilly) family court areas, built."""
+    import os
+
+    from fjo_analysis.build import build
+    from fjo_analysis.profiles import write_params
+
+    write_params(project)
+    saved = os.environ.get("FJO_ROOT")
+    os.environ["FJO_ROOT"] = str(project.root)
+    try:
+        for code in ("E08000025", "E06000053", "BIRMINGHAM", "TRURO"):
+            build("profiles", code, project)
+    finally:
+        if saved is None:
+            os.environ.pop("FJO_ROOT", None)
+        else:
+            os.environ["FJO_ROOT"] = saved
+    return project.reports_dir / "profiles"
+
+
 def briefings(suite) -> list[tuple[str, str]]:
     """(area, topic) of every briefing the suite built."""
-    from fjo_analysis.build import topics
+    from fjo_analysis.params import topics
 
     return [(a, t) for a in BUILT_AREAS for t in topics(suite.root)]
 

@@ -21,7 +21,7 @@ import nbformat
 import pikepdf
 import pytest
 
-from fjo_analysis import build, check, settings, stamps
+from fjo_analysis import build, check, files, settings, stamps
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.warm import socket_path
 from tests.make_helpers import REAL_FJO, make, make_popen, mini_project
@@ -392,7 +392,7 @@ def test_progress_keeps_only_the_current_run(tmp_path):
 
 def test_temporary_names_are_unique_hidden_and_keep_the_format(tmp_path):
     final = tmp_path / "infants.pdf"
-    names = {build.staged(final).name for _ in range(100)}
+    names = {files.staged(final).name for _ in range(100)}
     assert len(names) == 100
     assert all(n.startswith(".infants.") and n.endswith(".tmp.pdf") for n in names)
     assert str(os.getpid()) in next(iter(names))

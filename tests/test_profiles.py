@@ -21,7 +21,13 @@ from pypdf import PdfReader
 from fjo_analysis.disclosure import MARK, Rules
 from fjo_analysis.disclosure.audit import audit_store, load_relations
 from fjo_analysis.figures.compute import local_periods
-from fjo_analysis.geography import local_areas, region_codes
+from fjo_analysis.geography import (
+    dfj_members,
+    la_codes_in,
+    local_areas,
+    local_authorities,
+    region_codes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +102,7 @@ def test_a_regions_authorities_add_up_to_its_years(project, cells, rows, periods
     child_years = _care_children(rows)
     children = cells[(cells["table"] == "care_children") & (cells["column"] == "children")]
     for parent in [*region_codes("England"), "W92000004"]:
-        las = [c for c, a in local_areas().items() if a.parent == parent]
+        las = [c for c, a in local_areas().items() if a.parent == parent and a.level != "dfj"]
         for end, years in periods.items():
             local = children[children["area_code"].isin(las) & (children["key"] == str(end))]
             yearly = children[
@@ -111,6 +117,68 @@ def test_a_regions_authorities_add_up_to_its_years(project, cells, rows, periods
             moved = len(in_area.drop_duplicates(["financial_year", "child_id", "la_unit_code"]))
             assert relations.constant[row[0]] == moved - len(in_area)
             assert local["value"].sum() - yearly["value"].sum() == relations.constant[row[0]]
+
+
+def test_every_authority_is_in_one_of_43_family_court_areas():
+    courts = {c: a for c, a in local_areas().items() if a.level == "dfj"}
+    assert len(courts) == 43
+    assert sorted(a.country for a in courts.values()).count("Wales") == 3
+    las = local_authorities()
+    assert las["dfj_area_code"].notna().all() and set(las["dfj_area_code"]) == set(courts)
+    for code, court in courts.items():
+        members = las[las["dfj_area_code"] == code]
+        assert set(la_codes_in(code)) == set(members["la_code"])
+        assert members["country"].unique().tolist() == [court.country]
+    assert courts["BIRMINGHAM"].name == "Birmingham family court area"
+    assert courts["CENTRAL_LONDON"].name == "Central Family Court area"
+    assert (
+        courts["CLEVELAND_AND_SOUTH_DURHAM"].name == "Cleveland and South Durham family court area"
+    )
+
+
+def test_family_court_area_counts_match_an_independent_count(cells, rows, periods):
+    """A family court area's pooled counts, recounted from the rows of its authorities
+    (and of the combined units wholly inside it) with pandas."""
+    las = local_authorities().set_index("la_code")["dfj_area_code"]
+    units_in = {code: set(dfj_members(code)) for code in ("BIRMINGHAM", "EAST_LONDON", "SWANSEA")}
+    assert {"E06000061 / E06000062"} <= set(dfj_members("NORTHAMPTON"))
+    child_years = _care_children(rows)
+    for code, members in units_in.items():
+        assert {las[m] for m in members if m in las.index} == {code}
+        for end, years in periods.items():
+            mine = child_years[
+                child_years["la_unit_code"].isin(members)
+                & child_years["financial_year"].isin(years)
+            ].drop_duplicates(["financial_year", "child_id"])
+            theirs = cells[
+                (cells["table"] == "care_children")
+                & (cells["area_code"] == code)
+                & (cells["key"] == str(end))
+                & (cells["column"] == "children")
+            ]["value"]
+            assert theirs.tolist() == [float(len(mine))], (code, end)
+
+
+def test_a_family_court_area_adds_up_its_authorities(project, cells, rows, periods):
+    """The relation area = sum of its units is declared for every period, with the
+    independently counted double counting of children who moved within the area."""
+    relations = load_relations(project.stats_dir / "private" / "relations.npz")
+    members = pd.Series(relations.cell).groupby(relations.row).agg(frozenset)
+    child_years = _care_children(rows)
+    children = cells[(cells["table"] == "care_children") & (cells["column"] == "children")]
+    for code in ("EAST_LONDON", "NORTH_WALES", "WORCESTER"):
+        units_in = dfj_members(code)
+        for end, years in periods.items():
+            parts = children[children["area_code"].isin(units_in) & (children["key"] == str(end))]
+            total = children[(children["area_code"] == code) & (children["key"] == str(end))]
+            row = members.index[members == frozenset(parts.index) | frozenset(total.index)]
+            assert len(row) == 1, (code, end)
+            in_area = child_years[
+                child_years["la_unit_code"].isin(units_in)
+                & child_years["financial_year"].isin(years)
+            ]
+            once = len(in_area.drop_duplicates(["financial_year", "child_id"]))
+            assert relations.constant[row[0]] == once - len(in_area)
 
 
 @pytest.fixture
@@ -155,6 +223,38 @@ def test_a_suppressed_authority_cannot_be_recovered_from_its_region(store, cells
     assert any(f.where == where and "narrower than 10" in f.what for f in findings), findings
 
 
+def test_a_suppressed_authority_cannot_be_recovered_from_its_family_court_area(
+    store, cells, periods
+):
+    """Family court area minus its other authorities: suppression keeps the difference
+    wide; publishing the others' true counts (a planted leak) is refused by the audit."""
+    end = max(periods)
+    children = cells[
+        (cells["table"] == "care_children")
+        & (cells["column"] == "children")
+        & (cells["key"] == str(end))
+    ].set_index("area_code")
+    courts = [c for c, a in local_areas().items() if a.level == "dfj"]
+    target, others = None, []
+    for court in courts:
+        members = [m for m in dfj_members(court) if m in children.index]
+        primary = [m for m in members if children.loc[m, "reason"] == "primary"]
+        if primary and len(members) > 1 and not children.loc[court, "suppressed"]:
+            target, others = primary[0], [m for m in members if m != primary[0]]
+            break
+    assert target is not None
+    assert children.loc[others, "suppressed"].any()
+    assert audit_store(store, Rules())[0] == []
+    records = json.loads((store / "tables" / "care_children.json").read_text())
+    for record in records:
+        if record["area_code"] in others and record["financial_year"] == end:
+            record["children"] = int(children.loc[record["area_code"], "value"])
+    (store / "tables" / "care_children.json").write_text(json.dumps(records))
+    findings, _ = audit_store(store, Rules())
+    where = f"care_children {target} {end} children"
+    assert any(f.where == where and "narrower than 10" in f.what for f in findings), findings
+
+
 def test_no_local_count_under_the_threshold_is_published(project):
     from fjo_analysis.figures.compute import LOCAL_TABLES
     from fjo_analysis.figures.tables import TABLES
@@ -169,27 +269,6 @@ def test_no_local_count_under_the_threshold_is_published(project):
                     assert value in (MARK, "[x]") or value >= 10, (name, record)
                     seen += 1
     assert seen > 175
-
-
-@pytest.fixture(scope="module")
-def profiles(project):
-    import os
-
-    from fjo_analysis.build import build
-    from fjo_analysis.profiles import write_params
-
-    write_params(project)
-    saved = os.environ.get("FJO_ROOT")
-    os.environ["FJO_ROOT"] = str(project.root)
-    try:
-        for code in ("E08000025", "E06000053"):
-            build("profiles", code, project)
-    finally:
-        if saved is None:
-            os.environ.pop("FJO_ROOT", None)
-        else:
-            os.environ["FJO_ROOT"] = saved
-    return project.reports_dir / "profiles"
 
 
 def test_a_profile_is_published_in_three_formats(profiles):
@@ -219,6 +298,90 @@ def test_a_mostly_suppressed_profile_says_why(profiles, project):
     assert np.sum([MARK in c for c in captions]) == 0
 
 
+def test_a_family_court_area_profile_lists_its_authorities_and_they_link_back(profiles, project):
+    court = BeautifulSoup((profiles / "BIRMINGHAM.html").read_text(), "html.parser")
+    assert court.find("h1").get_text(" ", strip=True).endswith("Birmingham family court area")
+    text = " ".join(court.get_text(" ").split())
+    assert "this membership is our approximation" in text
+    assert "of the 40 family court areas in England" in text
+    links = {a["href"]: a.get_text() for a in court.find_all("a")}
+    assert links["E08000025.html"] == "Birmingham" and links["E08000029.html"] == "Solihull"
+    assert "Care proceedings in every authority" not in text  # the hex map is of authorities
+    authority = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    back = {a["href"]: a.get_text() for a in authority.find_all("a")}
+    assert back["BIRMINGHAM.html"] == "Birmingham family court area"
+    pdf = " ".join(page.extract_text() for page in PdfReader(profiles / "BIRMINGHAM.pdf").pages)
+    assert "Family justice profile: Birmingham family court area" in " ".join(pdf.split())
+    book = load_workbook(profiles / "BIRMINGHAM.xlsx", read_only=True)
+    assert len(book.sheetnames) > 1
+    from fjo_analysis.index import write_index
+
+    page = BeautifulSoup(write_index(project).read_text(), "html.parser")
+    courts = page.find(id="profiles-courts").find_next("ul").find_all("a")
+    assert {a["href"] for a in courts} >= {"profiles/BIRMINGHAM.html"}
+
+
+def test_regional_briefings_and_profiles_link_to_each_other(profiles, suite):
+    """Wales's briefings list its 22 authorities' and 3 family court areas' profiles; a
+    profile lists its region's briefings."""
+    from fjo_analysis.params import topics
+
+    wales = BeautifulSoup(
+        (suite.reports_dir / "wales" / "outcomes.html").read_text(), "html.parser"
+    )
+    nav = wales.find("nav", class_="related")
+    hrefs = [a["href"] for a in nav.find_all("a")]
+    welsh = [
+        c for c, a in local_areas().items() if a.country == "Wales" and a.level in ("la", "dfj")
+    ]
+    assert sorted(hrefs) == sorted(f"../profiles/{c}.html" for c in welsh) and len(hrefs) == 25
+    profile = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    back = profile.find("nav", class_="related")
+    assert back.find("h2").get_text() == "Briefings for West Midlands"
+    assert [a["href"] for a in back.find_all("a")] == [
+        f"../west-midlands/{t}.html" for t in topics(suite.root)
+    ]
+    london = BeautifulSoup(
+        (suite.reports_dir / "london" / "outcomes.html").read_text(), "html.parser"
+    )
+    to_profile = london.find("nav", class_="related").find(
+        "a", string="Birmingham family court area"
+    )
+    assert to_profile is None  # only London's own areas
+    for href in ["../profiles/E09000033.html", "../profiles/CENTRAL_LONDON.html"]:
+        assert london.find("nav", class_="related").find("a", href=href) is not None
+
+
+def test_profile_csvs_label_local_periods_and_match_the_store(profiles, project):
+    """Every local figure in a profile's CSV names its three-year period (its own and its
+    neighbours'), and the release audit finds each one in the store."""
+    from fjo_analysis.disclosure.audit import csv_problems
+    from fjo_analysis.render.csv import read_store_tables, release_rows
+
+    rows = pd.read_csv(profiles / "BIRMINGHAM.csv", dtype=str, keep_default_na=False)
+    local = rows[rows["area_code"].isin(list(local_areas()))]
+    assert len(local) > 100 and local["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+    assert set(local["area_code"]) > {"BIRMINGHAM", "CENTRAL_LONDON"}
+    assert csv_problems(profiles, project.stats_dir) == []
+    figures = release_rows(read_store_tables(project.stats_dir))
+    births = figures[(figures["area_code"] == "E08000025") & (figures["table"] == "newborns")]
+    assert len(births) and births["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
+
+
+def test_a_family_court_area_beside_a_tiny_authority_says_why_it_is_suppressed(profiles):
+    """Truro's area is Cornwall plus the Isles of Scilly: its counts are suppressed before
+    Cornwall's, and its profile never calls the area small."""
+    text = " ".join(
+        BeautifulSoup((profiles / "TRURO.html").read_text(), "html.parser").get_text(" ").split()
+    )
+    assert "so few family court cases" not in text
+    if "Why this profile shows so little" in text:
+        assert "are not small" in text and "by subtraction" in text
+    notes = load_workbook(profiles / "TRURO.xlsx", read_only=True)["Notes"]
+    explained = " ".join(str(v) for row in notes.iter_rows(values_only=True) for v in row)
+    assert f"{MARK} marks a figure suppressed" in explained and "[x] marks" in explained
+
+
 def test_the_index_finds_an_authority_without_javascript(profiles, project):
     from fjo_analysis.index import write_index
 
@@ -244,7 +407,12 @@ def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, projec
 
     from fjo_analysis.index import write_index
 
-    pages = [profiles / "E08000025.html", profiles / "E06000053.html", write_index(project)]
+    pages = [
+        profiles / "E08000025.html",
+        profiles / "E06000053.html",
+        profiles / "BIRMINGHAM.html",
+        write_index(project),
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -8,8 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from fjo_analysis import imports, settings
-from fjo_analysis.build import topics
+from fjo_analysis import imports, profiles, settings
+from fjo_analysis.params import topics
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 ROOT = PACKAGE.parent
@@ -111,7 +111,8 @@ def test_settings_travel_as_json_unchanged(tmp_path, monkeypatch):
 
 
 def test_topics_are_the_notebooks_and_the_warm_up_imports_what_they_import():
-    assert topics(ROOT) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert topics(ROOT) == sorted(notebooks - {profiles.NOTEBOOK})
     modules = imports.notebook_modules(ROOT)
     assert "fjo_analysis.report" in modules and "fjo_analysis.charts" in modules
     assert "fjo_analysis.report.Briefing" not in modules  # a name, not a module

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from fjo_analysis.build import area_params, areas, topics
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.params import area_params, areas, topics
 from tests.conftest import ROOT, project_copy
 from tests.make_helpers import make
 

@@ -12,6 +12,7 @@ import collections
 import io
 import re
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -21,7 +22,7 @@ from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from fjo_analysis import i18n
-from fjo_analysis.geography import local_authorities
+from fjo_analysis.geography import local_areas, local_authorities
 from fjo_analysis.i18n import Language, forms, glossary
 from fjo_analysis.i18n.values import VALUES
 from fjo_analysis.measures.care_proceedings import AGE_NOT_KNOWN
@@ -179,7 +180,8 @@ def test_welsh_sentences_put_no_noun_after_a_number():
 @pytest.fixture(scope="module")
 def welsh(project):
     """The six Wales briefings built in English and in Welsh."""
-    from fjo_analysis.build import build, topics
+    from fjo_analysis.build import build
+    from fjo_analysis.params import topics
 
     try:
         for topic in topics(project.root):
@@ -191,7 +193,7 @@ def welsh(project):
 
 
 def _topics(project) -> list[str]:
-    from fjo_analysis.build import topics
+    from fjo_analysis.params import topics
 
     return topics(project.root)
 
@@ -388,6 +390,17 @@ def test_documents_about_wales_are_the_wales_briefings_and_welsh_profiles():
     assert i18n.about_wales("wales", "infants") and i18n.about_wales("profiles", "W06000015")
     assert not i18n.about_wales("london", "infants")
     assert not i18n.about_wales("profiles", "E06000001")
+    # Wales's family court areas are about Wales too; England's are not
+    assert i18n.about_wales("profiles", "SWANSEA") and not i18n.about_wales("profiles", "TRURO")
+
+
+def test_make_builds_welsh_profiles_of_every_welsh_court_area_and_no_other():
+    from fjo_analysis.geography import local_areas
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    named = re.search(r"^WELSH_COURT_AREAS := (.*)$", makefile, re.M).group(1).split()
+    courts = [c for c, a in local_areas().items() if a.level == "dfj"]
+    assert sorted(named) == sorted(c for c in courts if i18n.about_wales("profiles", c))
 
 
 @pytest.fixture(scope="module")
@@ -459,7 +472,8 @@ def test_the_index_lists_the_welsh_briefings_in_welsh(welsh, methods_pages):
     assert f"wales/{topics[0]}.html" in [a["href"] for a in page.find_all("a")]
 
 
-PROFILED = ("W06000015", "W06000024")  # Cardiff; Merthyr Tydfil, small (many [c])
+#: Cardiff; Merthyr Tydfil, small (many [c]); the Swansea family court area
+PROFILED = ("W06000015", "W06000024", "SWANSEA")
 
 
 @pytest.fixture(scope="module")
@@ -489,7 +503,11 @@ def test_welsh_profiles_are_welsh_linked_and_carry_the_same_numbers(welsh_profil
         assert cymraeg.html["lang"] == "cy"
         assert english.find("a", hreflang="cy")["href"] == f"{code}.cy.html"
         assert cymraeg.find("a", hreflang="en")["href"] == f"{code}.html"
-        welsh_name = local_authorities().set_index("la_code").loc[code, "la_name_welsh"]
+        welsh_name = (
+            i18n.Language("cy").area_name(local_areas()[code].name)
+            if code == "SWANSEA"
+            else local_authorities().set_index("la_code").loc[code, "la_name_welsh"]
+        )
         assert cymraeg.h1.get_text() == f"Proffil cyfiawnder teuluol: {welsh_name}"
         assert not _english_left(english, cymraeg), code
         numbers = _numbers(english), _numbers(cymraeg)

@@ -9,7 +9,8 @@ the true counts. The relations a reader could use:
   table (a hidden count's follows from its total's and part's); and
   for each local table, the sum of a region's (or Wales's) local areas over a pooled
   period = the sum of the region's single years in it (local areas are published only
-  for non-overlapping periods, so no two periods difference into a year);
+  for non-overlapping periods, so no two periods difference into a year); and a family
+  court area = the sum of its authorities, period by period;
 * within a row: a hidden count = its total minus its part (``older_infants``);
 * breakdowns: age bands (and final orders, with "no final order yet") add up to the
   year's children; applicants to the year's private-law cases;
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from fjo_analysis.figures.tables import TABLES, row_keys
-from fjo_analysis.geography import ENGLAND, briefing_areas, local_areas
+from fjo_analysis.geography import ENGLAND, briefing_areas, dfj_members, local_areas
 from fjo_analysis.measures.outcomes import STILL_OPEN
 
 
@@ -54,7 +55,10 @@ class Relations:
 
 
 def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every count of every table, one row each (true values in ``value``)."""
+    """Every count of every table, one row each (true values in ``value``). A family court
+    area's counts are ``expendable``: where either would protect a cell, the protection
+    suppresses one of them before an authority's (the area's membership is approximate,
+    and its authorities' profiles are what most readers use)."""
     parts = []
     for name, frame in tables.items():
         spec = TABLES[name]
@@ -86,6 +90,8 @@ def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 )
             )
     cells = pd.concat(parts, ignore_index=True)
+    courts = [c for c, a in local_areas().items() if a.level == "dfj"]
+    cells["expendable"] = cells["area_code"].isin(courts).to_numpy()
     # a count that is not available ([x], e.g. too few years of look-back) is not a cell
     return cells[cells["value"].notna()].reset_index(drop=True)
 
@@ -157,7 +163,7 @@ def _sums_by(cells: pd.DataFrame, group: list[str]) -> pd.Series:
 def _local_hierarchy(b: _Builder, cells: pd.DataFrame, periods: dict[int, list[int]]) -> None:
     """For each local table, key and column: the sum of a parent's (a region's, or
     Wales's) local areas over a period = the sum of the parent's single years in it."""
-    parents = {code: a.parent for code, a in local_areas().items()}
+    parents = {code: a.parent for code, a in local_areas().items() if a.level != "dfj"}
     local = cells[cells["area_code"].isin(parents)]
     local = local.assign(parent=local["area_code"].map(parents))
     parts = _sums_by(local, ["table", "parent", "financial_year", "breakdown", "column"])
@@ -182,6 +188,20 @@ def _local_hierarchy(b: _Builder, cells: pd.DataFrame, periods: dict[int, list[i
         )
 
 
+def _dfj_membership(b: _Builder, cells: pd.DataFrame) -> None:
+    """For each local table, period, key and column: a family court area = the sum of its
+    units (authorities and combined units). The membership is approximate, so this is a
+    relation a reader would try; its constant is the true difference (a child who moved
+    between two of the area's authorities in a year counts once in the area)."""
+    unit_of = {
+        u: code for code, a in local_areas().items() if a.level == "dfj" for u in dfj_members(code)
+    }
+    members = cells[cells["area_code"].isin(unit_of)]
+    members = members.assign(area_code=members["area_code"].map(unit_of))
+    parts = _sums_by(members, ["table", "area_code", "key", "column"])
+    b.add_sums(b.ids(parts.index.to_frame(index=False)), parts)
+
+
 def relations_of(
     cells: pd.DataFrame, largest_case: int = 1, periods: dict[int, list[int]] | None = None
 ) -> Relations:
@@ -203,6 +223,7 @@ def relations_of(
     b.add_sums(totals.loc[common].to_numpy(), parts.loc[common])
     if periods:
         _local_hierarchy(b, counted, periods)
+        _dfj_membership(b, counted)
     # within a row: hidden = total - part
     for name, spec in TABLES.items():
         for hidden, (total, part) in spec.hidden.items():

@@ -27,14 +27,12 @@ def feasible_ranges(
     low: np.ndarray,
     high: np.ndarray,
     targets: np.ndarray,
-    only_near: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest value of each target cell.
 
     ``low``/``high`` bound every cell: equal for a published count, ``value +- r/2`` for a
     rounded one, ``0``/``inf`` for an unpublished one. Returns arrays aligned to
-    ``targets`` (``inf`` where a cell has no upper bound). With ``only_near`` (cell ids),
-    targets outside the components of those cells are skipped (returned as NaN).
+    ``targets`` (``inf`` where a cell has no upper bound).
     """
     n = len(low)
     free = high > low
@@ -58,18 +56,12 @@ def feasible_ranges(
     row_label = np.full(relations.count, -1)
     nz_rows, nz_cols = incidence.nonzero()
     row_label[nz_rows] = label[nz_cols]
-    near = None
-    if only_near is not None:
-        near = set(label[position[only_near[free[only_near]]]].tolist())
     by_component: dict[int, list[int]] = {}
     for k, target in enumerate(targets):
         if not free[target]:
             lo_out[k] = hi_out[k] = low[target]
             continue
         component = label[position[target]]
-        if near is not None and component not in near:
-            lo_out[k] = hi_out[k] = np.nan
-            continue
         by_component.setdefault(component, []).append(k)
     for component, ks in by_component.items():
         variables = np.flatnonzero(label == component)

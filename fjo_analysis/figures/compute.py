@@ -16,6 +16,7 @@ from fjo_analysis.geography import (
     area,
     la_codes_in,
     local_areas,
+    units,
     years_in_force,
 )
 from fjo_analysis.measures import (
@@ -67,6 +68,12 @@ def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
         periods[end] = list(range(end - LOCAL_POOL_YEARS + 1, end + 1))
         end -= LOCAL_POOL_YEARS
     return dict(sorted(periods.items()))
+
+
+def period_label(last_year: int) -> str:
+    """A local pooled period as text, by its last year: '2022/23 to 2024/25'."""
+    first = last_year - LOCAL_POOL_YEARS + 1
+    return f"{financial_year_label(first)} to {financial_year_label(last_year)}"
 
 
 def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -147,6 +154,21 @@ def _in_force(code: str, years: list[int], denominator: pd.DataFrame) -> pd.Data
     return denominator.assign(population=denominator["population"].where(kept))
 
 
+def local_codes(unit_column: str, present: set[str]) -> list[str]:
+    """The local areas counted by ``unit_column``: every authority (and every combined
+    unit with cases) by ``la_unit_code``, every family court area by ``dfj_code``."""
+    if unit_column == "dfj_code":
+        return sorted(c for c, a in local_areas().items() if a.level == "dfj")
+    return sorted(c for c, a in local_areas().items() if a.level == "la" or c in present)
+
+
+def with_dfj(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the family court area (``dfj_code``) of their unit (APPROXIMATE, see
+    :mod:`fjo_analysis.geography`; empty for a combined unit whose parts are in two)."""
+    dfj = units().set_index("la_code")["dfj_area_code"]
+    return frame.assign(dfj_code=frame["la_unit_code"].astype(object).map(dfj))
+
+
 def compute_local(
     care: pd.DataFrame,
     private: pd.DataFrame,
@@ -155,9 +177,10 @@ def compute_local(
     years: list[int],
     periods: dict[int, list[int]],
     data_from: int,
+    unit_column: str = "la_unit_code",
 ) -> dict[str, list[pd.DataFrame]]:
-    """The local tables (:data:`LOCAL_TABLES`) of every authority (and every combined unit
-    with cases), pooled over
+    """The local tables (:data:`LOCAL_TABLES`) of every local area counted by
+    ``unit_column`` (:func:`local_codes`), pooled over
     ``periods``: counts are sums of the single years' counts (children and mothers are
     counted once a year, as in the yearly tables), so a region's single years add up to
     its areas' periods; durations are estimated from the period's cases together. A unit
@@ -165,12 +188,12 @@ def compute_local(
     end_of = {y: end for end, ys in periods.items() for y in ys}
     frames = {"care": care, "private": private, "mothers": mothers, "repeats": repeats}
     groups = {
-        name: dict(tuple(frame.groupby("la_unit_code", observed=True, sort=False)))
+        name: dict(tuple(frame.groupby(unit_column, observed=True, sort=False)))
         for name, frame in frames.items()
     }
     present = set().union(*groups.values())
     tables: dict[str, list[pd.DataFrame]] = {}
-    for code in sorted(c for c, a in local_areas().items() if a.level == "la" or c in present):
+    for code in local_codes(unit_column, present):
         rows = {name: groups[name].get(code, frames[name].iloc[:0]) for name in frames}
         in_force = set(years_in_force(code, years))
         own = [end for end, ys in periods.items() if in_force.intersection(ys)]
@@ -290,11 +313,14 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
         _with_area(
             tables, "repeat_applications", code, private_law.repeats_by_year(rows, years, data_from)
         )
-    local = compute_local(
-        care, private, mothers, repeats, years, local_periods(first_year, last_year), data_from
-    )
-    for name, parts in local.items():
-        tables[name].extend(parts)
+    periods = local_periods(first_year, last_year)
+    frames = (care, private, mothers, repeats)
+    for unit_column in ("la_unit_code", "dfj_code"):
+        if unit_column == "dfj_code":
+            frames = tuple(with_dfj(frame) for frame in frames)
+        local = compute_local(*frames, years, periods, data_from, unit_column)
+        for name, parts in local.items():
+            tables[name].extend(parts)
     largest = care.groupby("case_id", observed=True).size().max() if len(care) else 1
     out = {
         "dispersion": sibling_dispersion(care, private, years),

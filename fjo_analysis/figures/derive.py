@@ -33,13 +33,13 @@ def comparator_of(code: str) -> str:
     the_area = area(code)
     if code == WALES or the_area.level == "region":
         return ENGLAND
-    if the_area.level in ("la", "combined"):
+    if the_area.level in ("la", "combined", "dfj"):
         return ENGLAND if the_area.country == "England" else WALES
     raise ValueError(f"no comparison area for {code}")
 
 
 def is_local(codes: pd.Series) -> np.ndarray:
-    """Which area codes are local areas (authorities and combined units)."""
+    """Which area codes are local areas (authorities, combined units, family court areas)."""
     return codes.isin(list(local_areas())).to_numpy()
 
 
@@ -148,7 +148,8 @@ def add_comparison(
       whichever country's briefing reads it;
     * a local area against its country over the same pooled period (``periods``): funnel
       limits around the country's rate over the period's years, widened for the
-      over-dispersion between the country's local areas (``funnel_tau2``).
+      over-dispersion between the country's authorities (or its family court areas, for a
+      family court area) (``funnel_tau2``).
     """
     rate = spec.rates[spec.comparison]
     count, denominator = rate.count, rate.denominator
@@ -187,8 +188,14 @@ def add_comparison(
         other_rate[local] = [pooled_rate.get(k, np.nan) for k in keys]
         other_hidden[local] = [pooled_hidden.get(k, True) for k in keys]
         hidden[local] = _suppressed(out[count])[local] | other_hidden[local]
-        for (_, _), rows in pd.Series(np.flatnonzero(local)).groupby(
-            [comparator[local].to_numpy(), out["financial_year"][local].to_numpy()]
+        # authorities are compared among authorities, family court areas among areas
+        courts = out["area_code"][local].map(lambda c: local_areas()[c].level == "dfj")
+        for (_, _, _), rows in pd.Series(np.flatnonzero(local)).groupby(
+            [
+                comparator[local].to_numpy(),
+                courts.to_numpy(),
+                out["financial_year"][local].to_numpy(),
+            ]
         ):
             rows = rows.to_numpy()
             rows = rows[~hidden[rows] & ~np.isnan(c1[rows]) & (p1[rows] > 0)]

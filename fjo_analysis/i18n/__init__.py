@@ -152,8 +152,19 @@ WALES, PROFILES = "wales", "profiles"
 
 def about_wales(area_slug: str, topic: str) -> bool:
     """Whether a document is about Wales, so published in Welsh too: the Wales briefings
-    and the profiles of Wales's authorities (GSS codes W06...)."""
-    return area_slug == WALES or (area_slug == PROFILES and topic.startswith("W06"))
+    and the profiles of Wales's authorities (GSS codes W06...) and of its family court
+    areas (NORTH_WALES, SOUTH_EAST_WALES, SWANSEA)."""
+    if area_slug == WALES:
+        return True
+    if area_slug != PROFILES:
+        return False
+    if topic.startswith("W06"):
+        return True
+    from fjo_analysis.geography import WALES as WALES_CODE
+    from fjo_analysis.geography import local_areas  # (read only for a family court area)
+
+    found = local_areas().get(topic)
+    return found is not None and found.level == "dfj" and found.parent == WALES_CODE
 
 
 def _mutated(name: str, kind: int, letters: str) -> tuple[str, str]:

@@ -23,8 +23,9 @@ import pandas as pd
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
+from fjo_analysis.figures.compute import period_label
 from fjo_analysis.figures.tables import TABLES
-from fjo_analysis.geography import area
+from fjo_analysis.geography import area, local_areas
 from fjo_analysis.render.parts import BriefingDoc
 from fjo_analysis.report import COLUMNS
 
@@ -87,6 +88,13 @@ def _area_name(code: str) -> str:
         return code
 
 
+def year_label(code: str, financial_year) -> str:
+    """A row's year as published: a local area's three-year period, else the year."""
+    if code in local_areas():
+        return period_label(int(financial_year))
+    return financial_year_label(int(financial_year))
+
+
 def release_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every figure of the store's tables, one a row (HEADER)."""
     rows = []
@@ -101,7 +109,7 @@ def release_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 name,
                 record["area_code"],
                 names[record["area_code"]],
-                financial_year_label(int(year)) if year is not None else "",
+                year_label(record["area_code"], year) if year is not None else "",
                 " | ".join(str(record[k]) for k in rest),
             )
             for column in measures:
@@ -136,8 +144,8 @@ def briefing_rows(doc: BriefingDoc) -> pd.DataFrame:
             breakdown = " | ".join(str(values[k]) for k in keys if k in values)
             code = values.get("area_code") or str(doc.parameters["area"])
             year = next((str(values[c]) for c in ("year", "years") if c in values), "")
-            if not year and values.get("financial_year") is not None:
-                year = financial_year_label(int(values["financial_year"]))
+            if values.get("financial_year") is not None and (not year or code in local_areas()):
+                year = year_label(code, values["financial_year"])
             for c in t["columns"]:
                 if c["name"] in skip:
                     continue
@@ -168,9 +176,17 @@ def dictionary(frame: pd.DataFrame) -> pd.DataFrame:
     (by table) means, and its unit."""
     columns = [
         ("table", "The table of the statistics store the figure belongs to"),
-        ("area_code", "ONS code of the area (country or region)"),
+        (
+            "area_code",
+            "ONS code of the area (country, region or local authority; joined codes for a "
+            "combined unit of a split authority), or the HMCTS code of a family court area",
+        ),
         ("area", "Name of the area"),
-        ("year", "Financial year (April to March), e.g. 2024/25"),
+        (
+            "year",
+            "Financial year (April to March), e.g. 2024/25; for a local authority or "
+            "family court area, the three financial years added up, e.g. 2022/23 to 2024/25",
+        ),
         (
             "breakdown",
             "The row of the table within the year (e.g. age band); two "

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from fjo_analysis import i18n
 from fjo_analysis.disclosure import Rules
+from fjo_analysis.related import Links
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -61,8 +62,9 @@ def methods_page(lang: i18n.Language) -> str:
     return f"methods{lang.suffix}.html"
 
 
-def render(doc: BriefingDoc, rules: Rules) -> str:
-    """The briefing as one self-contained HTML page."""
+def render(doc: BriefingDoc, rules: Rules, related: Links | None = None) -> str:
+    """The briefing as one self-contained HTML page (with ``related``, the links between
+    a briefing and its area's local profiles)."""
     resources = {
         "doc": doc,
         "css": CSS,
@@ -70,5 +72,6 @@ def render(doc: BriefingDoc, rules: Rules) -> str:
         "disclosure_note": rules.note,
         "area_name": doc.lang.area_name(_area_name(doc.parameters.get("area", ""), doc.area)),
         "methods": methods_page(doc.lang),
+        "related": related,
     }
     return TEMPLATE.render(resources=resources)

@@ -15,6 +15,8 @@ from fjo_analysis.render.typst_markup import escape, markdown, string
 ACCENT = 'rgb("#12436D")'
 #: Tables longer than this may break across pages (with their header repeated).
 LONG_TABLE_ROWS = 30
+#: Single-line table rows an A4 page holds (measured): a longer table cannot fit on one.
+PAGE_ROWS = 65
 #: Chart widths tried in turn until no page holds fewer than MIN_LINES lines of text; at
 #: each the smallest chart text is at least 9 pt (charts.FONT_PT at WIDTH_IN inches).
 CHART_WIDTHS = ("50%", "45%", "56%")
@@ -45,11 +47,16 @@ def _table(t: dict) -> str:
         for v, c in zip(row, t["columns"], strict=True)
     )
     notes = "".join(f"\n#text(size: 9pt)[{escape(n)}]\n" for n in t["notes"])
-    # a table that fits on a page never breaks, so its caption is never stranded at the
-    # foot of a page; a longer one breaks with its header repeated
+    # a table that fits on a page is kept whole (on the next page if need be), so its
+    # caption is never stranded at the foot of a page. Its figure is a block that does not
+    # break unless told to: a table longer than a page is told, so it breaks with its
+    # header repeated instead of running off the page's foot
     breakable = "true" if len(t["rows"]) > LONG_TABLE_ROWS else "false"
+    figure_breaks = (
+        "#show figure: set block(breakable: true)\n" if len(t["rows"]) > PAGE_ROWS else ""
+    )
     return (
-        f"#block(breakable: {breakable}, width: 100%)[#figure(kind: table, "
+        f"#block(breakable: {breakable}, width: 100%)[{figure_breaks}#figure(kind: table, "
         f"caption: [{escape(t['caption'])}],\n"
         f"  table(columns: {len(t['columns'])}, align: ({align},),\n"
         f"    table.header({header}),\n    {cells}))]\n{notes}\n"

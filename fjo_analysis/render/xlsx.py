@@ -152,6 +152,9 @@ def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
             index_columns={2: 0},
             additional_formatting=_number_formats(t),
         )
+    if not notes.refs:  # no table refers to a note: the sheet still explains the symbols
+        notes.refer(rules.note)
+        notes.refer(NOT_AVAILABLE_NOTE)
     release = doc.release.items() if doc.release else []
     about = [f"{term}: {value}" for term, value in [*release[:3], *doc.provenance()]]
     cover = gptables.Cover(
