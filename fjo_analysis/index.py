@@ -142,11 +142,23 @@ def _court_profiles(config: settings.Settings) -> list[dict]:
     from fjo_analysis.profiles import PROFILES
 
     courts = [a for a in local_areas().values() if a.level == "dfj"]
-    return [
-        {"code": a.code, "name": a.name, "country": a.country, "href": f"{PROFILES}/{a.code}.html"}
-        for a in sorted(courts, key=lambda a: (a.country, a.name))
-        if (config.reports_dir / PROFILES / f"{a.code}.html").exists()
-    ]
+    cy = i18n.Language("cy")
+    out = []
+    for a in sorted(courts, key=lambda a: (a.country, a.name)):
+        page = config.reports_dir / PROFILES / f"{a.code}.html"
+        if page.exists():
+            welsh = page.with_suffix(f"{cy.suffix}.html")
+            out.append(
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "country": a.country,
+                    "href": f"{PROFILES}/{a.code}.html",
+                    "welsh": cy.area_name(a.name),
+                    "welsh_href": f"{PROFILES}/{welsh.name}" if welsh.exists() else None,
+                }
+            )
+    return out
 
 
 # ------------------------------------------------------------------------------------------

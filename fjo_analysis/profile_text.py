@@ -229,8 +229,8 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
             _(against).format(
                 heading=section.heading,
                 area=b.area_name,
-                country=b.value(country),
                 year=_year(latest.year),
+                **forms("country", b.value(country)),
             ),
             mine,
             {
