@@ -132,6 +132,8 @@ def test_rendering_twice_gives_identical_bytes(suite, tmp_path):
     }
     copy = dataclasses.replace(suite, root=tmp_path)
     shutil.copytree(suite.processed_dir, copy.processed_dir)
+    for folder in ("notebooks", "params"):  # what the project builds: its links to profiles
+        shutil.copytree(suite.root / folder, tmp_path / folder)
     render(executed, area, topic, copy)
     for suffix, data in first.items():
         assert (copy.reports_dir / area / f"{topic}.{suffix}").read_bytes() == data, suffix
