@@ -102,8 +102,6 @@ def execute(
             f"{err.ename}: {err.evalue} (executed notebook kept at {executed})"
         ) from None
 
-    return True
-
 
 def _related(area_slug: str, code: str, root: Path, lang: str = "en"):
     """The links between a briefing and its area's profiles (:mod:`fjo_analysis.related`),

@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -414,3 +415,21 @@ def test_the_statistics_manifest_is_checked_when_it_lists_its_files(copy, extrac
     # A statistics manifest that lists no files has nothing to check.
     (stats / "manifest.json").write_text("{}\n")
     assert "does not" not in make(copy, "-n", "reports", extract=extracts["a"]).stderr
+
+
+def test_sweeping_keeps_a_running_builders_temporaries_and_removes_a_dead_ones(tmp_path):
+    """Builders share a folder (make -j2): one's sweep must never remove another's file."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        alive = tmp_path / f".outcomes.{child.pid}.0123abcd.tmp.html"
+        dead = tmp_path / ".infants.999999999.0123abcd.tmp.pdf"
+        mine = files.staged(tmp_path / "timeliness.csv")
+        for path in (alive, dead, mine):
+            path.write_text("x")
+        files.sweep_temporaries(tmp_path)
+        assert alive.exists() and mine.exists() and not dead.exists()
+    finally:
+        child.kill()
+        child.wait()
+    files.sweep_temporaries(tmp_path)
+    assert not alive.exists() and mine.exists()

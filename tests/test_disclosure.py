@@ -112,39 +112,6 @@ def test_a_small_hidden_count_is_protected_too():
         assert hi - lo >= 10
 
 
-@pytest.mark.parametrize("expendable", [False, True])
-def test_a_family_court_areas_count_is_suppressed_before_an_authoritys(expendable):
-    # area (53) = authority a (3, under 10) + authority b (50): suppressing either b or
-    # the area protects a; b is smaller, but the area's count goes first when it is
-    # expendable (a family court area's), so the authority's figure stays published
-    cells = pd.DataFrame(
-        {
-            "table": "t",
-            "area_code": ["a", "b", "area"],
-            "key": "",
-            "column": "n",
-            "value": [3.0, 50.0, 53.0],
-            "hidden": False,
-            "expendable": [False, False, expendable],
-        }
-    )
-    relations = Relations(
-        np.zeros(3, dtype=int),
-        np.arange(3),
-        np.array([1.0, 1.0, -1.0]),
-        np.array([0.0]),
-        np.array([False]),
-    )
-    protection = protect(cells, relations, Rules())
-    expected = ["a", "area"] if expendable else ["a", "b"]
-    assert cells.loc[protection.suppressed, "area_code"].tolist() == expected
-    low, high = published_bounds(
-        cells["value"].to_numpy(), protection.suppressed, np.zeros(3, bool), 0
-    )
-    lo, hi = integer_range(relations, low, high, 0)
-    assert hi - lo >= 10
-
-
 def test_a_cell_that_cannot_be_protected_is_refused():
     # a relation that pins a small count by itself (x = 3, e.g. a figure known from
     # elsewhere): no other cell can be suppressed to hide it, which must be said

@@ -369,8 +369,8 @@ def test_profile_csvs_label_local_periods_and_match_the_store(profiles, project)
 
 
 def test_a_family_court_area_beside_a_tiny_authority_says_why_it_is_suppressed(profiles):
-    """Truro's area is Cornwall plus the Isles of Scilly: its counts are suppressed before
-    Cornwall's, and its profile never calls the area small."""
+    """Truro's area is Cornwall plus the Isles of Scilly: where its figures are mostly
+    suppressed, its profile says why without calling the area small."""
     text = " ".join(
         BeautifulSoup((profiles / "TRURO.html").read_text(), "html.parser").get_text(" ").split()
     )

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 
 from fjo_analysis.errors import BriefingError
 from fjo_analysis.params import area_params, areas, topics
+from fjo_analysis.profiles import profile_codes
 from tests.conftest import ROOT, project_copy
 from tests.make_helpers import make
 
@@ -39,6 +40,8 @@ def test_eleven_areas_and_six_topics():
 
 
 RELEASE_FILES = ("methods.html", "methods.pdf", "figures.csv", "figures-dictionary.csv")
+#: Every document make builds: 66 briefings and a profile per authority and court area.
+DOCUMENTS = 66 + len(profile_codes())
 STATISTICS = ["stats", "release", "audit", "index"]  # what follows a change of statistics
 
 
@@ -52,6 +55,8 @@ def _freshen(root: Path) -> None:
     stages = [
         [*(root / "notebooks").iterdir(), *(root / "params").iterdir()],
         list((root / "build" / "stamps").iterdir()),
+        [root / "build" / "profiles" / "params.stamp"],
+        list((root / "build" / "profiles" / "params").iterdir()),
         [root / "data" / "raw" / "synthetic_extract.parquet"],
         [root / "data" / "processed" / "manifest.json"],
         [root / "build" / "stats" / "manifest.json"],
@@ -83,6 +88,13 @@ def made(tmp_path):
         for t in topics(root)
         for s in ("html", "pdf", "xlsx", "csv")
     ] + [root / "reports" / n for n in (*RELEASE_FILES, "index.html")]
+    outputs += [
+        root / "reports" / "profiles" / f"{code}.{s}"
+        for code in profile_codes()
+        for s in ("html", "pdf", "xlsx", "csv")
+    ]
+    outputs += [root / "build" / "profiles" / "params.stamp"]
+    outputs += [root / "build" / "profiles" / "params" / f"{code}.json" for code in profile_codes()]
     for path in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
@@ -127,7 +139,7 @@ def test_touching_one_notebook_rebuilds_only_that_topic(made):
 def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     (made / "data" / "processed" / "manifest.json").touch()
     result = _make(made, "-n", "reports")
-    assert len(_planned(result)) == 66
+    assert len(_planned(result)) == DOCUMENTS
     assert _steps(result) == [
         "stats",
         "release",
@@ -141,18 +153,18 @@ def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
 @pytest.mark.parametrize(
     "code,steps,briefings",
     [
-        ("fjo_analysis/charts.py", [], 66),  # rendering code: briefings only
-        ("fjo_analysis/render/pdf.py", ["release"], 66),  # the methods page's PDF too
+        ("fjo_analysis/charts.py", [], DOCUMENTS),  # rendering code: documents only
+        ("fjo_analysis/render/pdf.py", ["release"], DOCUMENTS),  # the methods page's PDF too
         (
             "fjo_analysis/measures/infants.py",
             ["stats", "release", "audit", "index"],
-            66,
+            DOCUMENTS,
         ),  # statistics
-        ("fjo_analysis/stats/rates.py", ["stats", "release", "audit", "index"], 66),
+        ("fjo_analysis/stats/rates.py", ["stats", "release", "audit", "index"], DOCUMENTS),
         (
             "fjo_analysis/data/validate.py",
             ["data prepare", "stats", "release", "audit", "index"],
-            66,
+            DOCUMENTS,
         ),
         ("fjo_analysis/cli.py", [], 0),  # the rest of the package: nothing
         ("fjo_analysis/index.py", ["audit", "index"], 0),  # the index alone
@@ -187,7 +199,7 @@ def test_changing_a_disclosure_setting_rebuilds_statistics_and_briefings(made):
     for env in ({"FJO_SUPPRESS_BELOW": "11"}, {"FJO_ROUND_TO": "5"}):
         result = _make(made, "-n", "reports", env=env)
         assert _steps(result) == ["stats", "release", "audit", "index"], (env, result.stderr)
-        assert len(_planned(result)) == 66
+        assert len(_planned(result)) == DOCUMENTS
 
 
 @pytest.mark.parametrize(
@@ -203,7 +215,7 @@ def test_changing_release_information_rebuilds_what_shows_it_not_the_statistics(
     assert _make(made, "-q", "reports").returncode == 0
     result = _make(made, "-n", "reports", env={name: value})
     assert _steps(result) == ["release", "audit", "index"], result.stderr
-    assert len(_planned(result)) == 66
+    assert len(_planned(result)) == DOCUMENTS
 
 
 def test_a_failing_notebook_fails_only_its_own_briefing(tmp_path, project, small_extract_csv):

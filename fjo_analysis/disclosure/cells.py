@@ -55,10 +55,7 @@ class Relations:
 
 
 def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every count of every table, one row each (true values in ``value``). A family court
-    area's counts are ``expendable``: where either would protect a cell, the protection
-    suppresses one of them before an authority's (the area's membership is approximate,
-    and its authorities' profiles are what most readers use)."""
+    """Every count of every table, one row each (true values in ``value``)."""
     parts = []
     for name, frame in tables.items():
         spec = TABLES[name]
@@ -90,8 +87,6 @@ def cells_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 )
             )
     cells = pd.concat(parts, ignore_index=True)
-    courts = [c for c, a in local_areas().items() if a.level == "dfj"]
-    cells["expendable"] = cells["area_code"].isin(courts).to_numpy()
     # a count that is not available ([x], e.g. too few years of look-back) is not a cell
     return cells[cells["value"].notna()].reset_index(drop=True)
 

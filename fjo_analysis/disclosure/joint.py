@@ -5,8 +5,7 @@ suppressed count, and every hidden count under the threshold, must keep a feasib
 (:func:`~fjo_analysis.disclosure.ranges.feasible_ranges`) at least as wide as the
 threshold, given everything published and every relation a reader could use; while one
 does not, the smallest published count that shares a relation with it is suppressed too
-(small cells carry the least information; a family court area's before an authority's, see
-:func:`~fjo_analysis.disclosure.cells.cells_of`), and the affected part is solved again.
+(small cells carry the least information), and the affected part is solved again.
 Because each figure is a single cell of the store, its suppression is the same wherever
 it appears.
 """
@@ -60,11 +59,6 @@ class Protection:
 def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protection:
     """Suppress cells until every protected cell's feasible range is wide enough."""
     value = cells["value"].to_numpy(dtype=float)
-    expendable = (
-        cells["expendable"].to_numpy(dtype=bool)
-        if "expendable" in cells
-        else np.zeros(len(cells), dtype=bool)
-    )
     hidden = cells["hidden"].to_numpy(dtype=bool)
     shown = rounded(value, rules.round_to)
     sensitive = value < rules.threshold
@@ -76,7 +70,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
     )
     by_cell = matrix.T.tocsr()
     if rules.round_to <= 1:
-        _singletons(matrix, relations.upper, value, expendable, suppressed, hidden, sensitive)
+        _singletons(matrix, relations.upper, value, suppressed, hidden, sensitive)
     # Suppressing a cell only widens what a reader can narrow (its bounds go from its
     # value to 0..inf), so a range found wide enough stays so: each round solves only the
     # cells found narrow and the cells just suppressed.
@@ -93,9 +87,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
             rows = by_cell[target].indices
             if touched.intersection(rows.tolist()):
                 continue  # a cell suppressed this round may already protect it
-            partner = _partner(
-                target, rows, matrix, by_cell, value, expendable, suppressed | hidden
-            )
+            partner = _partner(target, rows, matrix, by_cell, value, suppressed | hidden)
             if partner is None:
                 stuck.append(target)  # solved again next round, with this round's additions
                 continue
@@ -111,7 +103,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
         pending = np.unique(np.r_[added, narrow]).astype(np.int64)
 
 
-def _singletons(matrix, upper, value, expendable, suppressed, hidden, sensitive) -> None:
+def _singletons(matrix, upper, value, suppressed, hidden, sensitive) -> None:
     """Suppress, in place, until no equality relation has exactly one unpublished cell
     that must be protected: the smallest published cell of such a relation is suppressed
     too. Without rounding, such a cell would be recovered exactly, so this is what the
@@ -130,19 +122,16 @@ def _singletons(matrix, upper, value, expendable, suppressed, hidden, sensitive)
             published = members[~unknown[members]]
             if len(lone) != 1 or not protect[lone[0]] or published.size == 0:
                 continue  # changed earlier in this pass, or nothing left to suppress
-            partner = min(published.tolist(), key=lambda c: (not expendable[c], value[c], c))
+            partner = min(published.tolist(), key=lambda c: (value[c], c))
             suppressed[partner] = unknown[partner] = True
             added = True
         if not added:
             return
 
 
-def _partner(
-    target, rows, matrix, by_cell, value, expendable, unknown, hops: int = 1
-) -> int | None:
-    """The smallest published cell within ``hops`` relations of ``target`` (an expendable
-    one first; a step through an unpublished cell counts as one hop), widening the search
-    until one is found."""
+def _partner(target, rows, matrix, by_cell, value, unknown, hops: int = 1) -> int | None:
+    """The smallest published cell within ``hops`` relations of ``target`` (a step through
+    an unpublished cell counts as one hop), widening the search until one is found."""
     seen_rows, frontier = set(), list(rows)
     seen_cells = {int(target)}
     candidates: list[int] = []
@@ -165,6 +154,4 @@ def _partner(
         if candidates and depth >= hops:
             break
         frontier = next_rows
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: (not expendable[c], value[c], c))
+    return min(candidates, key=lambda c: (value[c], c)) if candidates else None
