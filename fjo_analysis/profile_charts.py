@@ -27,13 +27,12 @@ from fjo_analysis.charts import (
     Chart,
     _figure,
     _finish,
-    _fit,
     _wrap,
     is_synthetic,
 )
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers
 from fjo_analysis.geography import area, local_areas
-from fjo_analysis.i18n import N_, _, current, forms
+from fjo_analysis.i18n import N_, SOURCE, Language, _, current, forms
 from fjo_analysis.stats.funnel import funnel_limits
 
 LEVELS = (0.95, 0.998)
@@ -188,19 +187,20 @@ def _hexagon(centre, **style) -> RegularPolygon:
 
 def _top_region(codes, band: np.ndarray, top: int) -> tuple[str, int, int]:
     """The region (or Wales) with the largest share of its published authorities in the
-    top band, as it reads in a sentence; how many of them are in it, and of how many."""
+    top band, by name; how many of them are in it, and of how many."""
     parents = pd.Series([local_areas()[c].parent for c in codes])
     shown = band >= 0
     tally = pd.Series(band[shown] == top).groupby(parents[shown].to_numpy()).agg(["sum", "size"])
     best = tally.assign(share=tally["sum"] / tally["size"]).sort_values(
         ["share", "sum"], ascending=False, kind="stable"
     )
-    name = area(best.index[0]).name
-    return (
-        language.place(name) if current().code == "en" else current().area_name(name),
-        int(best["sum"].iloc[0]),
-        int(best["size"].iloc[0]),
-    )
+    return area(best.index[0]).name, int(best["sum"].iloc[0]), int(best["size"].iloc[0])
+
+
+def _in_sentence(lang: Language, name: str) -> str:
+    """A place as it reads in a sentence of ``lang`` ('the North East'; 'Gogledd-ddwyrain
+    Lloegr')."""
+    return language.place(name) if lang.code == SOURCE else lang.area_name(name)
 
 
 def _band_styles(n: int) -> list[dict]:
@@ -227,12 +227,20 @@ def _tag(k: int, n: int, text: str) -> str:
     return _("{range} (lowest)").format(range=text) if k == 0 else text
 
 
-def hex_map(authorities: pd.DataFrame, highlight: str, what: str, legend_title: str) -> HexMap:
+def hex_map(
+    authorities: pd.DataFrame,
+    highlight: str,
+    what: str,
+    legend_title: str,
+    what_source: str | None = None,
+) -> HexMap:
     """Hex map of every 2024 authority of England and Wales, one hexagon each
     (:mod:`fjo_analysis.hexmap`), shaded and patterned by its band of published rates
     (``authorities``: columns ``area_code``, ``area`` and ``rate``). Suppressed
     authorities are white and named [c] in the legend; one missing from the table is [x].
-    ``highlight`` (a code) gets a thick outline, a marker and a legend entry."""
+    ``highlight`` (a code) gets a thick outline, a marker and a legend entry. The alt text
+    says in any language what it says in English (``what_source``: ``what`` in English),
+    so it is fitted to MAX_ALT as the English is."""
     cells = hexmap.layout()
     rates = numbers(authorities["rate"])
     band, ranges = rate_bands(rates)
@@ -277,17 +285,11 @@ def hex_map(authorities: pd.DataFrame, highlight: str, what: str, legend_title: 
         alignment="left",
     )
     k = band_of.get(highlight)
-    where = (
-        NOT_AVAILABLE
-        if k is None
-        else MARK
-        if k < 0
-        else _("band {band} of {n} ({range})").format(
-            band=k + 1, n=len(ranges), range=_range(*ranges[k])
-        )
-    )
+    where = _where(current(), k, ranges)
     rate = dict(zip(authorities["area_code"], rates, strict=True)).get(highlight)
-    alt = _hex_alt(name, rate, where, what, authorities["area_code"], band, len(ranges))
+    facts = (highlight, rate, k, ranges, authorities["area_code"], band)
+    choice = _hex_alt_choice(what_source or what, facts) if ranges else None
+    alt = _hex_alt(current(), what, facts, choice)
     labels = [
         _("{band} of {n}: {range}").format(band=k + 1, n=len(ranges), range=_range(*ranges[k]))
         if k >= 0
@@ -297,31 +299,77 @@ def hex_map(authorities: pd.DataFrame, highlight: str, what: str, legend_title: 
     return HexMap(Chart(_finish(fig), alt, synthetic), labels, where)
 
 
-def _hex_alt(name, rate, where, what, codes, band, bands: int) -> str:
-    """Where the area sits and where rates are highest, within MAX_ALT characters."""
-    if not bands:
-        return _("Hex map of {what}: every authority's rate is suppressed.").format(what=what)
-    if where == MARK:
-        message = _("{area}'s rate is suppressed ({mark}) on this hex map of {what}.").format(
-            mark=MARK, what=what, **forms("area", name)
-        )
-    elif where == NOT_AVAILABLE:
-        message = _("{area} has no rate ({missing}) on this hex map of {what}.").format(
-            missing=NOT_AVAILABLE, what=what, **forms("area", name)
-        )
-    else:
-        message = _("{area} ({rate}) is in {band} on this hex map of {what}.").format(
-            rate=language.number(rate), band=where, what=what, **forms("area", name)
-        )
-    region, in_top, of = _top_region(codes, band, bands - 1)
-    highest = _(
-        "Rates are highest in {region} ({in_top} of its {n} authorities in the top band)."
-    ).format(in_top=in_top, n=of, **forms("region", region))
-    if len(f"{message} {highest}") > MAX_ALT:
-        highest = _("Rates are highest in {region}.").format(**forms("region", region))
-    suppressed = int((band < 0).sum())
-    return _fit(
-        message,
-        highest,
-        _("{n} authorities' rates are suppressed.").format(n=suppressed) if suppressed else "",
+def _where(lang: Language, k: int | None, ranges) -> str:
+    """The highlighted authority's band as ``lang`` says it, or [x] / [c]."""
+    if k is None:
+        return NOT_AVAILABLE
+    if k < 0:
+        return MARK
+    low, high = (language.number(v) for v in ranges[k])
+    return lang.gettext("band {band} of {n} ({range})").format(
+        band=k + 1, n=len(ranges), range=lang.gettext("{low} to {high}").format(low=low, high=high)
     )
+
+
+def _hex_sentences(lang: Language, what: str, facts) -> list[str]:
+    """The alt text's sentences in ``lang``: where the area sits, where rates are highest
+    (long and short), how many rates are suppressed ('' where none is)."""
+    highlight, rate, k, ranges, codes, band = facts
+    name = lang.area_name(local_areas()[highlight].name)
+    where = _where(lang, k, ranges)
+    if where == MARK:
+        message = lang.gettext("{area}'s rate is suppressed ({mark}) on this hex map of {what}.")
+    elif where == NOT_AVAILABLE:
+        message = lang.gettext("{area} has no rate ({missing}) on this hex map of {what}.")
+    else:
+        message = lang.gettext("{area} ({rate}) is in {band} on this hex map of {what}.")
+    message = message.format(
+        mark=MARK,
+        missing=NOT_AVAILABLE,
+        rate=language.number(rate) if where not in (MARK, NOT_AVAILABLE) else "",
+        band=where,
+        what=what,
+        **forms("area", name),
+    )
+    region, in_top, of = _top_region(codes, band, len(ranges) - 1)
+    region = forms("region", _in_sentence(lang, region))
+    highest = lang.gettext(
+        "Rates are highest in {region} ({in_top} of its {n} authorities in the top band)."
+    ).format(in_top=in_top, n=of, **region)
+    short = lang.gettext("Rates are highest in {region}.").format(**region)
+    suppressed = int((band < 0).sum())
+    hidden = (
+        lang.gettext("{n} authorities' rates are suppressed.").format(n=suppressed)
+        if suppressed
+        else ""
+    )
+    return [message, highest, short, hidden]
+
+
+def _hex_alt_choice(what_source: str, facts) -> tuple[str, bool, bool]:
+    """Which sentences the English alt text has within MAX_ALT: the long or short
+    'highest' sentence, and whether each extra fits."""
+    message, highest, short, hidden = _hex_sentences(Language(SOURCE), what_source, facts)
+    which = "long" if len(f"{message} {highest}") <= MAX_ALT else "short"
+    extra = highest if which == "long" else short
+    with_highest = len(f"{message} {extra}") <= MAX_ALT
+    text = f"{message} {extra}" if with_highest else message
+    with_hidden = bool(hidden) and len(f"{text} {hidden}") <= MAX_ALT
+    return which, with_highest, with_hidden
+
+
+def _hex_alt(lang: Language, what: str, facts, choice) -> str:
+    """Where the area sits and where rates are highest: the sentences the English alt
+    text has within MAX_ALT characters (:func:`_hex_alt_choice`), in ``lang``."""
+    if not facts[3]:  # no band: nothing published
+        return lang.gettext("Hex map of {what}: every authority's rate is suppressed.").format(
+            what=what
+        )
+    message, highest, short, hidden = _hex_sentences(lang, what, facts)
+    which, with_highest, with_hidden = choice
+    parts = [message]
+    if with_highest:
+        parts.append(highest if which == "long" else short)
+    if with_hidden:
+        parts.append(hidden)
+    return " ".join(parts)

@@ -259,6 +259,7 @@ def _map_section(b) -> Section:
         b.area.code,
         _("children in care proceedings per 10,000 children a year, {year}").format(year=year),
         _("Per 10,000 children a year, {year}").format(year=year),
+        what_source=f"children in care proceedings per 10,000 children a year, {latest.year}",
     )
     everyone["region"] = [area(local_areas()[c].parent).name for c in everyone["area_code"]]
     everyone["band"] = drawn.bands

@@ -9,6 +9,7 @@ left but proper nouns and codes), have Welsh alt text and a PDF tagged ``cy``.
 from __future__ import annotations
 
 import collections
+import functools
 import io
 import re
 import string
@@ -226,6 +227,15 @@ def test_every_wales_briefing_exists_in_both_languages_linked_both_ways(welsh):
         assert cymraeg.find("a", string="Fersiwn PDF")["href"] == f"{topic}.cy.pdf"
 
 
+@functools.cache
+def _english_named() -> re.Pattern:
+    """Whole names of the authorities published under their English name in Welsh."""
+    cy = Language("cy")
+    names = {a.name for a in local_areas().values() if a.level == "la"}
+    english = sorted((n for n in names if cy.area_name(n) == n), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, english)) + r")\b")
+
+
 def _english_left(english: BeautifulSoup, cymraeg: BeautifulSoup) -> set[str]:
     """Words of the Welsh page that are English: words of the English page that no Welsh
     string of the catalogue uses, and words that are never Welsh (ENGLISH_ONLY)."""
@@ -244,6 +254,8 @@ def _english_left(english: BeautifulSoup, cymraeg: BeautifulSoup) -> set[str]:
     }
     english_words = {w.casefold() for w in re.findall(r"[^\W\d_]+", _reader_text(english))}
     text = ALLOWED.sub(" ", _reader_text(cymraeg))
+    # English authorities have no Welsh name: a profile's hex map table lists every one
+    text = _english_named().sub(" ", text)
     words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
     return (ENGLISH_ONLY & words) | {w for w in words & english_words if w not in welsh_words}
 
