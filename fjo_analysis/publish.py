@@ -62,9 +62,9 @@ def revision_blocks(revisions: Revisions | None) -> list:
                 {
                     "id": "revisions-by-table",
                     "caption": "Figures changed since the previous release, by table",
-                    "header": ["Table", "Change", "Figures"],
+                    "header": ["Table", "Figures", "Change"],
                     "rows": [
-                        [r.table, r.change, f"{r.figures:,}"]
+                        [r.table, f"{r.figures:,}", r.change]
                         for r in revisions.by_table().itertuples(index=False)
                     ],
                 },
