@@ -74,9 +74,9 @@ def revision_blocks(revisions: Revisions | None) -> list:
                 {
                     "id": "revisions-by-table",
                     "caption": _("Figures changed since the previous release, by table"),
-                    "header": [_("Table"), _("Change"), _("Figures")],
+                    "header": [_("Table"), _("Figures"), _("Change")],
                     "rows": [
-                        [r.table, r.change, f"{r.figures:,}"]
+                        [r.table, f"{r.figures:,}", _(r.change)]
                         for r in revisions.by_table().itertuples(index=False)
                     ],
                 },

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.i18n import PROFILES, about_wales
 from fjo_analysis.params import area_params, areas, topics
 from fjo_analysis.profiles import profile_codes
 from tests.conftest import ROOT, project_copy
@@ -39,9 +40,20 @@ def test_eleven_areas_and_six_topics():
     assert len(codes) == 11
 
 
-RELEASE_FILES = ("methods.html", "methods.pdf", "figures.csv", "figures-dictionary.csv")
-#: Every document make builds: 66 briefings and a profile per authority and court area.
-DOCUMENTS = 66 + len(profile_codes())
+RELEASE_FILES = (
+    "methods.html",
+    "methods.pdf",
+    "methods.cy.html",
+    "methods.cy.pdf",
+    "figures.csv",
+    "figures-dictionary.csv",
+)
+#: Every document make builds: 66 briefings and a profile per authority and court area, and
+#: in Welsh too those about Wales (its six briefings, its authorities' and areas' profiles).
+_ENGLISH = [(a, t) for a in areas(ROOT) for t in topics(ROOT)] + [
+    (PROFILES, c) for c in profile_codes()
+]
+DOCUMENTS = len(_ENGLISH) + sum(about_wales(a, t) for a, t in _ENGLISH)
 STATISTICS = ["stats", "release", "audit", "index"]  # what follows a change of statistics
 
 
@@ -82,17 +94,13 @@ def made(tmp_path):
         [str(VENV / "bin" / "fjo"), "stamp"], cwd=root, env={**os.environ, "FJO_ROOT": str(root)}
     )
     assert stamped.returncode == 0
-    outputs = [
-        root / "reports" / a / f"{t}.{s}"
-        for a in areas(root)
-        for t in topics(root)
-        for s in ("html", "pdf", "xlsx", "csv")
-    ] + [root / "reports" / n for n in (*RELEASE_FILES, "index.html")]
-    outputs += [
-        root / "reports" / "profiles" / f"{code}.{s}"
-        for code in profile_codes()
-        for s in ("html", "pdf", "xlsx", "csv")
+    stems = [f"{a}/{t}" for a, t in _ENGLISH] + [
+        f"{a}/{t}.cy" for a, t in _ENGLISH if about_wales(a, t)
     ]
+    outputs = [
+        root / "reports" / f"{stem}.{s}" for stem in stems for s in ("html", "pdf", "xlsx", "csv")
+    ]
+    outputs += [root / "reports" / n for n in (*RELEASE_FILES, "index.html")]
     outputs += [root / "build" / "profiles" / "params.stamp"]
     outputs += [root / "build" / "profiles" / "params" / f"{code}.json" for code in profile_codes()]
     for path in outputs:
@@ -103,8 +111,9 @@ def made(tmp_path):
 
 
 def _planned(result) -> set[str]:
+    """The documents make would build, as "area/topic" ("wales/infants.cy" in Welsh)."""
     return {
-        line.split("--area ")[1].replace(" --topic ", "/")
+        line.split("--area ")[1].replace(" --topic ", "/").replace(" --lang ", ".")
         for line in result.stdout.splitlines()
         if "fjo build" in line
     }
@@ -133,7 +142,7 @@ def test_touching_one_params_file_rebuilds_only_that_area(made):
 def test_touching_one_notebook_rebuilds_only_that_topic(made):
     (made / "notebooks" / "infants.ipynb").touch()
     planned = _planned(_make(made, "-n", "reports"))
-    assert planned == {f"{a}/infants" for a in areas(made)}
+    assert planned == {f"{a}/infants" for a in areas(made)} | {"wales/infants.cy"}
 
 
 def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
