@@ -16,9 +16,11 @@ The threshold is the build's configured one, never the one written in a log bein
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -185,11 +187,17 @@ def _logged_cell_leaks(path: Path, entry: dict, table: dict) -> list[Leak]:
 PAGE_FOOTER = re.compile(r"Page \d+ of \d+")
 
 
-def check_pdf(path: Path, threshold: int) -> list[Leak]:
+@lru_cache(maxsize=2)
+def pdf_text(pdf: bytes) -> tuple[str, ...]:
+    """A PDF's text, page by page, as pypdf extracts it. Kept for the last two PDFs: the
+    renderer reads a briefing's PDF to lay it out, then the check reads the same bytes."""
     from pypdf import PdfReader
 
-    pages = (page.extract_text() or "" for page in PdfReader(path).pages)
-    text = " ".join(PAGE_FOOTER.sub(" ", page) for page in pages)
+    return tuple(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def check_pdf(path: Path, threshold: int) -> list[Leak]:
+    text = " ".join(PAGE_FOOTER.sub(" ", page) for page in pdf_text(path.read_bytes()))
     return check_text(path, "text", text, threshold)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import typst
-from pypdf import PdfReader
 
+from fjo_analysis.check import pdf_text
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.i18n import _
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
@@ -144,8 +142,7 @@ def source(
 
 def sparse_pages(pdf: bytes) -> list[int]:
     """Pages (from 1) holding fewer than MIN_LINES lines of text besides header and footer."""
-    pages = PdfReader(io.BytesIO(pdf)).pages
-    lines = [[x for x in p.extract_text().splitlines() if x.strip()] for p in pages]
+    lines = [[x for x in page.splitlines() if x.strip()] for page in pdf_text(pdf)]
     return [i for i, page in enumerate(lines, 1) if len(page) - 2 < MIN_LINES]
 
 
