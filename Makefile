@@ -102,7 +102,7 @@ export FJO_RUN_ID := $(shell date +%s%N)
 .DEFAULT_GOAL := reports
 # One failing briefing never stops the others: keep going, and still exit non-zero.
 MAKEFLAGS += --keep-going
-.PHONY: help reports data stats test lint bench clean check quarto reference-hashes translations hexmap
+.PHONY: help reports data stats test lint bench accessibility clean check quarto reference-hashes translations hexmap
 # No .SECONDARY: every target here is explicit (never an intermediate make may delete), and
 # a secondary target that is missing is not remade, which would hide a removed manifest.
 # No .DELETE_ON_ERROR: every fjo step publishes by renaming a finished file, so a failed
@@ -226,6 +226,10 @@ quarto: | $(STAMP) ## render one notebook with Quarto, if installed (AREA=london
 
 bench: | $(STAMP) ## benchmark the build and print a table (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py
+
+# Every page of the built release through axe-core in Chromium (the tests check a sample).
+accessibility: | $(STAMP) ## axe-core over every HTML page in reports/ (make reports first)
+	$(BIN)/python -m tests.chromium reports
 
 # The hex map layout of the 2024 authorities is shipped; this derives it again from the
 # district map and the lookup (fjo_analysis/hexmap.py; a test checks the two agree).

@@ -3,17 +3,8 @@
 import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from tests.chromium import ARGS, CHROMIUM
-
-RULES = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-    }
-}
+from tests.chromium import CHROMIUM, launched, problems
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +12,8 @@ def browser():
     assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), (
         "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _violations(browser, path):
-    page = browser.new_page()
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.resolve().as_uri())
-    result = Axe().run(page, options=RULES)
-    page.close()
-    external = [u for u in requests if not u.startswith(("file:", "data:"))]
-    return result.response["violations"], external
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.mark.browser
@@ -53,6 +31,4 @@ def _violations(browser, path):
     ],
 )
 def test_no_axe_violations_and_no_network(browser, suite, page):
-    violations, external = _violations(browser, suite.reports_dir / page)
-    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations] == []
-    assert external == []
+    assert problems(browser, suite.reports_dir / page) == []

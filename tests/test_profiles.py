@@ -402,10 +402,8 @@ def test_the_index_finds_an_authority_without_javascript(profiles, project):
 
 @pytest.mark.browser
 def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, project):
-    from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM, _violations
-
     from fjo_analysis.index import write_index
+    from tests.chromium import launched, problems
 
     pages = [
         profiles / "E08000025.html",
@@ -413,15 +411,10 @@ def test_profile_pages_have_no_axe_violations_and_fetch_nothing(profiles, projec
         profiles / "BIRMINGHAM.html",
         write_index(project),
     ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            for page in pages:
-                violations, external = _violations(browser, page)
-                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-                assert found == [] and external == [], page
-        finally:
-            browser.close()
+    with launched() as browser:
+        assert {page.name: problems(browser, page) for page in pages} == {
+            page.name: [] for page in pages
+        }
 
 
 def test_local_comparisons_are_against_the_country_over_the_same_years(project, periods):

@@ -22,8 +22,8 @@ from pypdf import PdfReader
 from fjo_analysis import charts, language
 from fjo_analysis.disclosure import small_counts_in
 from fjo_analysis.render import pdf as pdf_render
+from tests.chromium import RULES, launched
 from tests.conftest import briefings
-from tests.test_browser import ARGS, CHROMIUM, RULES
 
 TREND_OR_COMPARISON = re.compile(
     r"\b(rose|fell|changed little|above|below|level with|higher|lower|highest|lowest"
@@ -381,12 +381,8 @@ def test_the_sparse_page_check_counts_lines():
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 def _open(browser, path, width=1280, media="screen"):

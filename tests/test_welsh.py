@@ -19,7 +19,6 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from fjo_analysis import i18n
@@ -33,8 +32,7 @@ from fjo_analysis.measures.private_law import APPLICANT_LABELS
 from fjo_analysis.reference import AGE_BANDS
 from fjo_analysis.stats.rates import HIGHER, LOWER, NOT_SIGNIFICANT
 from fjo_analysis.stats.trends import MODEL
-from tests.chromium import ARGS, CHROMIUM
-from tests.test_browser import _violations
+from tests.chromium import launched, problems
 
 WALES = "wales"
 FORMATS = ("html", "pdf", "xlsx", "csv")
@@ -359,16 +357,12 @@ def test_welsh_pdfs_are_tagged_cy_and_read_in_welsh(welsh):
 
 @pytest.mark.browser
 def test_no_axe_violations_on_any_welsh_page(welsh):
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            for topic in _topics(welsh):
-                path = welsh.reports_dir / WALES / f"{topic}.cy.html"
-                violations, external = _violations(chromium, path)
-                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-                assert found == [] and external == [], (topic, found, external)
-        finally:
-            chromium.close()
+    with launched() as browser:
+        found = {
+            topic: problems(browser, welsh.reports_dir / WALES / f"{topic}.cy.html")
+            for topic in _topics(welsh)
+        }
+    assert found == {topic: [] for topic in found}
 
 
 def test_the_output_check_reads_welsh_counts():
@@ -451,14 +445,8 @@ def test_the_methods_page_is_in_welsh_and_says_the_translation_awaits_review(
 
 @pytest.mark.browser
 def test_no_axe_violations_on_the_welsh_methods_page(project, methods_pages):
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            violations, external = _violations(chromium, project.reports_dir / "methods.cy.html")
-        finally:
-            chromium.close()
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
-    assert external == []
+    with launched() as browser:
+        assert problems(browser, project.reports_dir / "methods.cy.html") == []
 
 
 def test_the_index_lists_the_welsh_briefings_in_welsh(welsh, methods_pages):
@@ -537,16 +525,12 @@ def test_welsh_profiles_are_welsh_linked_and_carry_the_same_numbers(welsh_profil
 
 @pytest.mark.browser
 def test_no_axe_violations_on_welsh_profiles(welsh_profiles):
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            for code in PROFILED:
-                path = welsh_profiles.reports_dir / "profiles" / f"{code}.cy.html"
-                violations, external = _violations(chromium, path)
-                found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-                assert found == [] and external == [], (code, found)
-        finally:
-            chromium.close()
+    with launched() as browser:
+        found = {
+            code: problems(browser, welsh_profiles.reports_dir / "profiles" / f"{code}.cy.html")
+            for code in PROFILED
+        }
+    assert found == {code: [] for code in found}
 
 
 def test_the_audit_reads_welsh_workbooks_and_csv_files(welsh, tmp_path):
