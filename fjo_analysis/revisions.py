@@ -13,16 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from fjo_analysis.disclosure import MARK
-from fjo_analysis.i18n import N_
 from fjo_analysis.render.csv import HEADER
 
 KEY = ["table", "area_code", "year", "breakdown", "measure"]
-#: Kinds of change (marked for translation: the methods page shows them).
-REVISED, SUPPRESSED, UNSUPPRESSED = (
-    N_("revised"),
-    N_("newly suppressed"),
-    N_("no longer suppressed"),
-)
+REVISED, SUPPRESSED, UNSUPPRESSED = "revised", "newly suppressed", "no longer suppressed"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from fjo_analysis.measures.infants import GROUPS, NOTICE_BANDS
 from fjo_analysis.measures.outcomes import ORDER_LABELS, STILL_OPEN
 from fjo_analysis.measures.private_law import APPLICANT_LABELS
 from fjo_analysis.reference import AGE_BANDS
+from fjo_analysis.revisions import REVISED, SUPPRESSED, UNSUPPRESSED
 from fjo_analysis.stats.rates import HIGHER, LOWER, NOT_SIGNIFICANT
 from fjo_analysis.stats.trends import MODEL
 from tests.chromium import launched, problems
@@ -109,6 +110,9 @@ def test_labels_that_arrive_as_data_are_all_in_the_catalogue(catalogue):
         LOWER,
         NOT_SIGNIFICANT,
         MODEL,
+        REVISED,
+        SUPPRESSED,
+        UNSUPPRESSED,
     }
     assert labels <= set(VALUES)
     translated = {m.id for m in catalogue if m.string}

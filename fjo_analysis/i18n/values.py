@@ -51,6 +51,10 @@ VALUES = (
     # the label of a reference line and of a band
     N_("26-week limit"),
     N_("middle half of cases"),
+    # revisions: the kinds of change the methods page lists
+    N_("revised"),
+    N_("newly suppressed"),
+    N_("no longer suppressed"),
     # the built-in data source's name (data.synth)
     N_("illustrative synthetic extract"),
     # reference.DENOMINATOR_NOTE
