@@ -10,8 +10,8 @@ from fjo_analysis.i18n import _
 from fjo_analysis.methods import TITLE, Section
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER
-from fjo_analysis.render.pdf import ACCENT, PREAMBLE
-from fjo_analysis.render.typst_markup import escape, string
+from fjo_analysis.render.pdf import opening
+from fjo_analysis.render.typst_markup import escape
 
 
 def html(sections: list[Section], synthetic: bool, built: str) -> str:
@@ -52,27 +52,7 @@ def _block(b) -> str:
 
 def typst_source(sections: list[Section], synthetic: bool, built: str) -> str:
     lang, title = i18n.current(), _(TITLE)
-    banner = _("Illustrative synthetic data: not real statistics") if synthetic else ""
-    header = f'[#set text(size: 8.5pt, weight: "bold"); {escape(banner)}]' if banner else "none"
-    footer = escape(_("{title} · built {date}").format(title=title, date=built))
-    language = 'lang: "en", region: "GB"' if lang.code == "en" else f'lang: "{lang.code}"'
-    parts = [
-        PREAMBLE.format(
-            title=string(title),
-            header=header,
-            footer=footer,
-            accent=ACCENT,
-            language=language,
-            page=escape(_("Page")),
-            of=escape(_("of")),
-        )
-    ]
-    if synthetic:
-        label, text = _("Illustrative synthetic data."), _(SYNTHETIC_BANNER)
-        parts.append(
-            f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*{escape(label)}* {escape(text)}]\n"
-        )
+    parts = [opening(title, built, lang, synthetic)]
     parts.append(f"= {escape(title)}\n\n")
     for s in sections:
         parts.append(f"== {escape(s.heading)}\n\n")

@@ -6,7 +6,7 @@ import typst
 
 from fjo_analysis.check import pdf_text
 from fjo_analysis.disclosure import Rules
-from fjo_analysis.i18n import _
+from fjo_analysis.i18n import Language, _
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 from fjo_analysis.render.typst_markup import escape, markdown, string
 
@@ -61,31 +61,36 @@ def _table(t: dict) -> str:
     )
 
 
+def opening(title: str, built: str, lang: Language, synthetic: bool) -> str:
+    """A document's Typst set-up (title, language, running header and footer) and, for
+    synthetic data, the notice at the top of its first page."""
+    banner = _("Illustrative synthetic data: not real statistics") if synthetic else ""
+    header = f'[#set text(size: 9pt, weight: "bold"); {escape(banner)}]' if banner else "none"
+    footer = escape(_("{title} · built {date}").format(title=title, date=built))
+    language = 'lang: "en", region: "GB"' if lang.code == "en" else f'lang: "{lang.code}"'
+    text = PREAMBLE.format(
+        title=string(title),
+        header=header,
+        footer=footer,
+        accent=ACCENT,
+        language=language,
+        page=escape(_("Page")),
+        of=escape(_("of")),
+    )
+    if synthetic:
+        label, notice = _("Illustrative synthetic data."), _(SYNTHETIC_BANNER)
+        text += (
+            f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
+            f"[*{escape(label)}* {escape(notice)}]\n"
+        )
+    return text
+
+
 def source(
     doc: BriefingDoc, rules: Rules, chart_width: str = CHART_WIDTHS[0]
 ) -> tuple[str, dict[str, str]]:
     """Typst source for the briefing and the SVG inputs it reads (by key)."""
-    banner = _("Illustrative synthetic data: not real statistics") if doc.synthetic else ""
-    header = f'[#set text(size: 9pt, weight: "bold"); {escape(banner)}]' if banner else "none"
-    footer = escape(_("{title} · built {date}").format(title=doc.title, date=doc.build_date))
-    language = 'lang: "en", region: "GB"' if doc.lang.code == "en" else f'lang: "{doc.lang.code}"'
-    parts = [
-        PREAMBLE.format(
-            title=string(doc.title),
-            header=header,
-            footer=footer,
-            accent=ACCENT,
-            language=language,
-            page=escape(_("Page")),
-            of=escape(_("of")),
-        )
-    ]
-    if doc.synthetic:
-        synthetic, banner_text = _("Illustrative synthetic data."), _(SYNTHETIC_BANNER)
-        parts.append(
-            f'#block(fill: rgb("#FFF4C2"), inset: 8pt, width: 100%)'
-            f"[*{escape(synthetic)}* {escape(banner_text)}]\n"
-        )
+    parts = [opening(doc.title, doc.build_date, doc.lang, doc.synthetic)]
     parts.append(f"= {escape(doc.title)}\n\n{escape(doc.summary)}\n\n")
     findings = "\n".join(f"- {escape(f)}" for f in doc.findings)
     key_findings = _("Key findings")
