@@ -321,6 +321,25 @@ def _place(neighbours: pd.DataFrame, name: str, column: str, region: str, dfj: b
     )
 
 
+def _share_section(b, table: str, heading: str, sentence: str, caption: str, columns) -> Section:
+    """A section on a share (mothers returning, repeat applications): the latest period's
+    share and its change. ``columns`` are the base count, the count, the share and its
+    interval's bounds."""
+    figures = b.local_figures(table)
+    latest, share = _latest(figures), columns[2]
+    return Section(
+        _(heading),
+        _(sentence).format(
+            year=_year(latest.year), share=say.percent(latest[share]), **forms("area", b.name)
+        )
+        + _change(figures, share, N_("share"), say.percent),
+        figures,
+        _(caption).format(area=b.area_name),
+        {"year": _("Period (financial years)"), **dict.fromkeys(columns)},
+        columns[:2],
+    )
+
+
 def sections(b) -> Sections:
     """Every section of the profile of ``b``'s authority."""
     out = [
@@ -372,33 +391,17 @@ def sections(b) -> Sections:
             ["cases", "within_26_weeks"],
         )
     )
-    mothers = b.local_figures("mothers")
-    latest = _latest(mothers)
     out.append(
-        Section(
-            _("Mothers returning to court"),
-            _(
+        _share_section(
+            b,
+            "mothers",
+            N_("Mothers returning to court"),
+            N_(
                 "In {year}, {share} of the mothers in care proceedings in {area} (counted once "
                 "a year) had earlier proceedings in the previous five years. "
-            ).format(
-                year=_year(latest.year),
-                share=say.percent(latest.share_pct),
-                **forms("area", b.name),
-            )
-            + _change(mothers, "share_pct", N_("share"), say.percent),
-            mothers,
-            _("Mothers with earlier proceedings: {area}, three-year periods").format(
-                area=b.area_name
             ),
-            {
-                "year": _("Period (financial years)"),
-                "mothers": None,
-                "with_earlier_proceedings": None,
-                "share_pct": None,
-                "share_lower": None,
-                "share_upper": None,
-            },
-            ["mothers", "with_earlier_proceedings"],
+            N_("Mothers with earlier proceedings: {area}, three-year periods"),
+            ["mothers", "with_earlier_proceedings", "share_pct", "share_lower", "share_upper"],
         )
     )
     out.append(
@@ -412,33 +415,17 @@ def sections(b) -> Sections:
             "children",
         )
     )
-    repeats = b.local_figures("repeat_applications")
-    latest = _latest(repeats)
     out.append(
-        Section(
-            _("Repeat private-law applications"),
-            _(
+        _share_section(
+            b,
+            "repeat_applications",
+            N_("Repeat private-law applications"),
+            N_(
                 "In {year}, {share} of private-law cases in {area} involved a child in another "
                 "private-law case in the previous three years. "
-            ).format(
-                year=_year(latest.year),
-                share=say.percent(latest.repeat_pct),
-                **forms("area", b.name),
-            )
-            + _change(repeats, "repeat_pct", N_("share"), say.percent),
-            repeats,
-            _("Repeat private-law applications: {area}, three-year periods").format(
-                area=b.area_name
             ),
-            {
-                "year": _("Period (financial years)"),
-                "cases": None,
-                "repeat_cases": None,
-                "repeat_pct": None,
-                "repeat_lower": None,
-                "repeat_upper": None,
-            },
-            ["cases", "repeat_cases"],
+            N_("Repeat private-law applications: {area}, three-year periods"),
+            ["cases", "repeat_cases", "repeat_pct", "repeat_lower", "repeat_upper"],
         )
     )
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
