@@ -53,6 +53,14 @@ def _care_children(rows: pd.DataFrame) -> pd.DataFrame:
     return care.drop_duplicates(["financial_year", "child_id"])
 
 
+def _cells(cells: pd.DataFrame, table: str, column: str, **where) -> pd.DataFrame:
+    """The store's cells of one table's column, narrowed by area_code or key."""
+    found = cells[(cells["table"] == table) & (cells["column"] == column)]
+    for name, value in where.items():
+        found = found[found[name] == value]
+    return found
+
+
 def test_periods_do_not_overlap_and_end_with_the_last_year():
     assert local_periods(2010, 2024) == {
         2012: [2010, 2011, 2012],
@@ -75,20 +83,10 @@ def test_local_counts_match_an_independent_count(cells, rows, periods):
             mine = child_years[
                 (child_years["la_unit_code"] == code) & child_years["financial_year"].isin(years)
             ]
-            theirs = cells[
-                (cells["table"] == "care_children")
-                & (cells["area_code"] == code)
-                & (cells["key"] == str(end))
-                & (cells["column"] == "children")
-            ]["value"]
-            assert theirs.tolist() == [float(len(mine))], (code, end)
+            theirs = _cells(cells, "care_children", "children", area_code=code, key=str(end))
+            assert theirs["value"].tolist() == [float(len(mine))], (code, end)
             issued = cases[(cases["la_unit_code"] == code) & cases["financial_year"].isin(years)]
-            stored = cells[
-                (cells["table"] == "durations")
-                & (cells["area_code"] == code)
-                & (cells["key"] == str(end))
-                & (cells["column"] == "cases")
-            ]["value"]
+            stored = _cells(cells, "durations", "cases", area_code=code, key=str(end))["value"]
             assert stored.tolist() == [float(len(issued))], (code, end)
             checked += 1
     assert checked == 4 * len(periods)
@@ -100,7 +98,7 @@ def test_a_regions_authorities_add_up_to_its_years(project, cells, rows, periods
     relations = load_relations(project.stats_dir / "private" / "relations.npz")
     members = pd.Series(relations.cell).groupby(relations.row).agg(frozenset)
     child_years = _care_children(rows)
-    children = cells[(cells["table"] == "care_children") & (cells["column"] == "children")]
+    children = _cells(cells, "care_children", "children")
     for parent in [*region_codes("England"), "W92000004"]:
         las = [c for c, a in local_areas().items() if a.parent == parent and a.level != "dfj"]
         for end, years in periods.items():
@@ -150,13 +148,8 @@ def test_family_court_area_counts_match_an_independent_count(cells, rows, period
                 child_years["la_unit_code"].isin(members)
                 & child_years["financial_year"].isin(years)
             ].drop_duplicates(["financial_year", "child_id"])
-            theirs = cells[
-                (cells["table"] == "care_children")
-                & (cells["area_code"] == code)
-                & (cells["key"] == str(end))
-                & (cells["column"] == "children")
-            ]["value"]
-            assert theirs.tolist() == [float(len(mine))], (code, end)
+            theirs = _cells(cells, "care_children", "children", area_code=code, key=str(end))
+            assert theirs["value"].tolist() == [float(len(mine))], (code, end)
 
 
 def test_a_family_court_area_adds_up_its_authorities(project, cells, rows, periods):
@@ -165,7 +158,7 @@ def test_a_family_court_area_adds_up_its_authorities(project, cells, rows, perio
     relations = load_relations(project.stats_dir / "private" / "relations.npz")
     members = pd.Series(relations.cell).groupby(relations.row).agg(frozenset)
     child_years = _care_children(rows)
-    children = cells[(cells["table"] == "care_children") & (cells["column"] == "children")]
+    children = _cells(cells, "care_children", "children")
     for code in ("EAST_LONDON", "NORTH_WALES", "WORCESTER"):
         units_in = dfj_members(code)
         for end, years in periods.items():
@@ -193,11 +186,7 @@ def test_a_suppressed_authority_cannot_be_recovered_from_its_region(store, cells
     enough that the difference stays wide; publishing the others' true counts (a planted
     leak) is refused by the audit, naming the cell."""
     end = max(periods)
-    children = cells[
-        (cells["table"] == "care_children")
-        & (cells["column"] == "children")
-        & (cells["key"] == str(end))
-    ]
+    children = _cells(cells, "care_children", "children", key=str(end))
     local = children[children["area_code"].isin(list(local_areas()))]
     parent_of = local["area_code"].map(lambda c: local_areas()[c].parent)
     years = [str(y) for y in periods[end]]
@@ -229,11 +218,7 @@ def test_a_suppressed_authority_cannot_be_recovered_from_its_family_court_area(
     """Family court area minus its other authorities: suppression keeps the difference
     wide; publishing the others' true counts (a planted leak) is refused by the audit."""
     end = max(periods)
-    children = cells[
-        (cells["table"] == "care_children")
-        & (cells["column"] == "children")
-        & (cells["key"] == str(end))
-    ].set_index("area_code")
+    children = _cells(cells, "care_children", "children", key=str(end)).set_index("area_code")
     courts = [c for c, a in local_areas().items() if a.level == "dfj"]
     target, others = None, []
     for court in courts:
