@@ -145,6 +145,22 @@ def test_touching_one_notebook_rebuilds_only_that_topic(made):
     assert planned == {f"{a}/infants" for a in areas(made)} | {"wales/infants.cy"}
 
 
+def test_touching_the_profile_notebook_rebuilds_only_the_profiles(made):
+    (made / "notebooks" / "profile.ipynb").touch()
+    planned = _planned(_make(made, "-n", "reports"))
+    welsh = {f"{PROFILES}/{c}.cy" for c in profile_codes() if about_wales(PROFILES, c)}
+    assert planned == {f"{PROFILES}/{c}" for c in profile_codes()} | welsh
+    assert len(welsh) == 25  # Wales's 22 authorities and 3 family court areas
+
+
+@pytest.mark.parametrize("code", ["E08000025", "BIRMINGHAM", "W06000015"])
+def test_changing_one_areas_profile_params_rebuilds_only_its_profile(made, code):
+    (made / "build" / "profiles" / "params" / f"{code}.json").touch()
+    planned = _planned(_make(made, "-n", "reports"))
+    welsh = {f"{PROFILES}/{code}.cy"} if about_wales(PROFILES, code) else set()
+    assert planned == {f"{PROFILES}/{code}"} | welsh
+
+
 def test_changing_the_data_rebuilds_the_statistics_and_everything(made):
     (made / "data" / "processed" / "manifest.json").touch()
     result = _make(made, "-n", "reports")
