@@ -152,3 +152,100 @@ def test_a_table_with_a_small_count_is_refused_at_the_last_check():
 )
 def test_small_counts_in_running_text(text, found):
     assert small_counts_in(text, 10) == found
+
+
+def _cells_of(rows) -> pd.DataFrame:
+    """Store-like cells from (table, area, year, breakdown, column, value) rows."""
+    frame = pd.DataFrame(
+        rows, columns=["table", "area_code", "financial_year", "breakdown", "column", "value"]
+    )
+    key = frame["financial_year"].astype(str)
+    key = key.where(frame["breakdown"] == "", key + "|" + frame["breakdown"])
+    return frame.assign(key=key, hidden=False, value=frame["value"].astype(float))
+
+
+@pytest.mark.parametrize("mothers,declared", [(48, True), (50, False)])
+def test_rules_a_reader_would_assume_are_declared_where_they_hold(mothers, declared):
+    """mothers <= cases, within 26 weeks + open <= cases, open cases <= children still
+    waiting: each an inequality row, for the area and year, only where the counts keep it
+    (a case may have two mothers)."""
+    from fjo_analysis.disclosure.cells import relations_of
+    from fjo_analysis.measures.outcomes import STILL_OPEN
+
+    cells = _cells_of(
+        [
+            ("durations", "A", 2024, "", "cases", 49),
+            ("durations", "A", 2024, "", "open_cases", 12),
+            ("durations", "A", 2024, "", "within_26_weeks", 20),
+            ("mothers", "A", 2024, "", "mothers", mothers),
+            ("final_orders", "A", 2024, STILL_OPEN, "children", 15),
+        ]
+    )
+    relations = relations_of(cells, largest_case=3)
+    inequalities = {
+        frozenset(
+            zip(
+                cells.loc[relations.cell[relations.row == r], "column"],
+                relations.coef[relations.row == r],
+                strict=True,
+            )
+        )
+        for r in range(relations.count)
+        if relations.upper[r]
+    }
+    assert (frozenset({("mothers", 1.0), ("cases", -1.0)}) in inequalities) == declared
+    assert frozenset({("within_26_weeks", 1.0), ("open_cases", 1.0), ("cases", -1.0)}) in (
+        inequalities
+    )
+    assert frozenset({("open_cases", 1.0), ("children", -1.0)}) in inequalities
+
+
+def test_a_published_count_of_mothers_is_protected_as_a_bound_on_cases():
+    """The attack found on a release: a family court area's cases minus its published
+    authorities give two suppressed authorities' sum; each has at least as many cases as
+    its published mothers, which pinned the small one. Protection with the rule
+    suppresses enough that an integer programme keeps every suppressed range >= 10."""
+    # cells: area total, three authorities' cases (one small), the middle one's mothers
+    value = np.array([171.0, 49.0, 117.0, 5.0, 48.0])
+    cells = pd.DataFrame(
+        {
+            "table": ["d", "d", "d", "d", "m"],
+            "area_code": ["T", "a", "b", "c", "a"],
+            "key": "2024",
+            "column": ["cases"] * 4 + ["mothers"],
+            "value": value,
+            "hidden": False,
+        }
+    )
+    # T - a - b - c = 0; mothers(a) - a <= 0
+    relations = Relations(
+        np.array([0, 0, 0, 0, 1, 1]),
+        np.array([0, 1, 2, 3, 4, 1]),
+        np.array([1.0, -1.0, -1.0, -1.0, 1.0, -1.0]),
+        np.array([0.0, 0.0]),
+        np.array([False, True]),
+    )
+    equality_only = Relations(
+        relations.row[:4], relations.cell[:4], relations.coef[:4], np.zeros(1), np.zeros(1, bool)
+    )
+
+    def integer_width(protection, target):
+        low, high = published_bounds(value, protection.suppressed, np.zeros(5, bool), 0)
+        bounds = Bounds(low, np.where(np.isinf(high), 1e6, high))
+        constraints = [
+            LinearConstraint([[1, -1, -1, -1, 0]], 0, 0),
+            LinearConstraint([[0, -1, 0, 0, 1]], -np.inf, 0),
+        ]
+        c = np.zeros(5)
+        c[target] = 1
+        ends = [
+            milp(s * c, constraints=constraints, bounds=bounds, integrality=np.ones(5)).fun
+            for s in (1, -1)
+        ]
+        return -ends[1] - ends[0]
+
+    naive = protect(cells, equality_only, Rules())
+    assert naive.suppressed[3] and integer_width(naive, 3) < 10  # the attack succeeds
+    protection = protect(cells, relations, Rules())
+    for target in np.flatnonzero(protection.suppressed):
+        assert integer_width(protection, target) >= 10, target

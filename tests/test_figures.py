@@ -425,3 +425,38 @@ def test_trends_equal_quasi_poisson_glm(store, dispersion):
         assert int(row["first_year"]) == int(years.min())
         checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize(
+    "table_name,count,quartiles",
+    [
+        (
+            "durations",
+            "cases",
+            {"lower_quartile_weeks": 0.25, "median_weeks": 0.5, "upper_quartile_weeks": 0.75},
+        ),
+        ("disposals", "disposals", {"disposal_median_weeks": 0.5}),
+    ],
+)
+def test_published_quartiles_do_not_narrow_a_suppressed_count_within_26_weeks(
+    store, table_name, count, quartiles
+):
+    """An attack: the q-quartile of n durations is over 26 weeks only if fewer than
+    ceil(q n) cases ended within 26 weeks, and at most 26 weeks only if at least that
+    many did. A suppressed count within 26 weeks must keep a range of at least 10."""
+    table = store.table(table_name)
+    within = "within_26_weeks" if table_name == "durations" else "disposals_within_26_weeks"
+    attacked = table[(table[within] == MARK) & (table[count] != MARK)]
+    for row in attacked.itertuples(index=False):
+        n = int(getattr(row, count))
+        low, high = 0, n
+        for column, q in quartiles.items():
+            weeks = getattr(row, column)
+            if weeks in (MARK, NOT_AVAILABLE) or pd.isna(weeks):
+                continue
+            needed = int(np.ceil(q * n))
+            if float(weeks) > 26:
+                high = min(high, needed - 1)
+            else:
+                low = max(low, needed)
+        assert high - low >= 10 or (low, high) == (0, n), (row.area_code, row.financial_year)

@@ -20,7 +20,10 @@ the true counts. The relations a reader could use:
 * order: mothers followed up for 3 years <= for 1 year; returned within a time <=
   followed up for it; cumulatively over years, cases concluded <= cases issued, cases
   within 26 weeks by year of final order <= by year of issue <= by year of final order a
-  year later; children still waiting for an order <= the largest case x open cases.
+  year later; children still waiting for an order <= the largest case x open cases;
+* rules a reader would assume, declared wherever the true counts keep them: mothers <=
+  cases (a case may have two mothers), cases within 26 weeks + cases still open <= cases,
+  and cases still open <= children still waiting for an order.
 
 Where a relation holds only nearly for the true counts (a child who moved counts once in
 England but in two regions), its constant is the true difference: the reader is assumed
@@ -111,6 +114,17 @@ class _Builder:
         ok = (ids >= 0).all(axis=1)
         for row in ids[ok]:
             self.rows.append((row, np.asarray(coefs, dtype=float), upper))
+
+    def add_assumed(self, members: list[np.ndarray], coefs: list[float]) -> None:
+        """``sum(coef * member) <= 0`` for each position where the true counts satisfy it:
+        a rule a reader would assume (there are nearly always more cases than mothers)
+        constrains a reader's inference only where it is true."""
+        ids = np.column_stack(members)
+        ids = ids[(ids >= 0).all(axis=1)]
+        coefs = np.asarray(coefs, dtype=float)
+        holds = self.cells["value"].to_numpy()[ids] @ coefs <= 1e-9
+        for row in ids[holds]:
+            self.rows.append((row, coefs, True))
 
     def add_sums(self, totals: np.ndarray, parts: pd.Series) -> None:
         """``total == sum(parts)`` for each total id (parts: Series of id lists)."""
@@ -315,6 +329,33 @@ def relations_of(
                     True,
                 )
             )
+    # rules a reader would assume, wherever they hold: no more mothers than cases, cases
+    # within 26 weeks and cases still open are different cases, and an open case has a
+    # child still waiting for an order
+    durations = cells[(cells["table"] == "durations") & (cells["column"] == "cases")]
+    frame = durations[["area_code", "key"]].assign(table="durations")
+    b.add_assumed(
+        [
+            b.ids(frame.assign(table="mothers", column="mothers")),
+            b.ids(frame.assign(column="cases")),
+        ],
+        [1.0, -1.0],
+    )
+    b.add_assumed(
+        [b.ids(frame.assign(column=c)) for c in ("within_26_weeks", "open_cases", "cases")],
+        [1.0, 1.0, -1.0],
+    )
+    b.add_assumed(
+        [
+            b.ids(frame.assign(column="open_cases")),
+            b.ids(
+                frame.assign(
+                    table="final_orders", key=frame["key"] + f"|{STILL_OPEN}", column="children"
+                )
+            ),
+        ],
+        [1.0, -1.0],
+    )
     # order: mothers followed up for longer are a subset of those followed for less, and
     # those who returned within a time are a subset of those followed up for it
     ttr = cells[cells["table"] == "time_to_return"]
