@@ -61,7 +61,7 @@ RELEASE_VARS := SOURCE_DATE_EPOCH FJO_RELEASE_DATE FJO_NEXT_UPDATE FJO_STATISTIC
 # manifest whose files are missing or changed is removed, so its stage is rebuilt). The
 # statistics manifest is checked when it lists "files": {name: SHA-256}, as prepare's does.
 # A bad setting or a missing FJO_EXTRACT stops make here, with the variable named.
-ifneq ($(filter-out help clean lint test bench quarto reference-hashes translations hexmap,$(GOALS)),)
+ifneq ($(filter-out help clean lint test bench accessibility quarto reference-hashes translations hexmap,$(GOALS)),)
 ifneq ($(wildcard $(FJO)),)
 # ($(shell) in make 4.3 does not see variables given on make's command line: pass them.)
 STAMP_ENV := $(foreach v,FJO_ROOT FJO_EXTRACT FJO_SUPPRESS_BELOW FJO_ROUND_TO $(RELEASE_VARS),$(if $(filter command line,$(origin $(v))),$(v)='$($(v))'))
