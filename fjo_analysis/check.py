@@ -16,15 +16,16 @@ The threshold is the build's configured one, never the one written in a log bein
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
+import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 from fjo_analysis.disclosure import small_counts_in
+from fjo_analysis.errors import BriefingError
 
 COUNT_HEADER = re.compile(r"\((?:number|nifer)\)\s*$")  # English, Welsh
 SAFE_MARKS = {"[c]", "[x]", ""}
@@ -182,22 +183,50 @@ def _logged_cell_leaks(path: Path, entry: dict, table: dict) -> list[Leak]:
     ]
 
 
-#: The PDF's running footer ("Page 3 of 4"): text extraction can join its last number to
-#: the next line ("4" then a "Children" heading reads "4 Children").
-PAGE_FOOTER = re.compile(r"Page \d+ of \d+")
+@cache
+def _page_footer() -> re.Pattern:
+    """The PDF's running footer after the title, in every language ("· built 2026-11-27
+    09:05 UTC Page 3 of 4", "· adeiladwyd ... Tudalen 3 o 4"). Read as text, its numbers
+    run into what follows: "4" then a "Children" heading reads "4 Children", and the
+    minutes "05" can end a Welsh count label ("Nifer ...: 05")."""
+    from fjo_analysis.i18n import LANGUAGES, Language
+
+    date = r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}\s+UTC"
+    footers = set()
+    for code in LANGUAGES:
+        language = Language(code)
+        built = language.gettext("{title} · built {date}").split("{title}", 1)[1]
+        built = r"\s+".join(re.escape(word) for word in built.split())
+        page, of = (re.escape(language.gettext(word)) for word in ("Page", "of"))
+        footers.add(built.replace(re.escape("{date}"), date) + rf"\s+{page}\s+\d+\s+{of}\s+\d+")
+    return re.compile("|".join(sorted(footers)))
 
 
 @lru_cache(maxsize=2)
 def pdf_text(pdf: bytes) -> tuple[str, ...]:
-    """A PDF's text, page by page, as pypdf extracts it. Kept for the last two PDFs: the
-    renderer reads a briefing's PDF to lay it out, then the check reads the same bytes."""
-    from pypdf import PdfReader
-
-    return tuple(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    """A PDF's text, page by page, in the order it was written (poppler's ``pdftotext
+    -raw``). Kept for the last two PDFs: the renderer reads a briefing's PDF to lay it out,
+    then the check reads the same bytes."""
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise BriefingError(
+            "pdftotext was not found: the disclosure check reads PDFs with it (install the "
+            "Debian package poppler-utils)"
+        ) from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise BriefingError(f"pdftotext could not read a PDF: {message}")
+    return tuple(done.stdout.decode("utf-8").split("\f")[:-1])
 
 
 def check_pdf(path: Path, threshold: int) -> list[Leak]:
-    text = " ".join(PAGE_FOOTER.sub(" ", page) for page in pdf_text(path.read_bytes()))
+    text = " ".join(_page_footer().sub(" ", page) for page in pdf_text(path.read_bytes()))
     return check_text(path, "text", text, threshold)
 
 

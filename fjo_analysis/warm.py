@@ -44,7 +44,6 @@ ENGINE = "fjo-inprocess"
 STACK = (
     "matplotlib.pyplot",
     "openpyxl",  # the output check reads workbooks
-    "pypdf",  # and PDF text
     "statsmodels.api",
     "fjo_analysis.check",
     "fjo_analysis.engine",

@@ -120,22 +120,42 @@ def test_the_configured_threshold_is_used_never_the_logs(tmp_path, configured, e
     assert len(check([page], configured)) == expected
 
 
-def test_a_page_footer_is_not_read_as_a_count(tmp_path):
-    """'Page 3 of 4' then a 'Children' heading: text extraction can join them as
-    '4 Children' (it refused most small-extract infants briefings)."""
-    pdf = tmp_path / "footer.pdf"
-    pdf.write_bytes(
-        typst.compile(
-            b'#set text(lang: "en")\n'
-            b"#set page(footer: [Page #context counter(page).display() of 4])\n"
-            b"= Table\nChildren (number): 120\n#pagebreak()\nChildren (number): 130"
-        )
-    )
-    _log(pdf)
-    from pypdf import PdfReader
-
+@pytest.mark.parametrize(
+    "lang,title,page",
+    [  # a sentence runs on after the footer / a count label ends the page before it
+        ("en", "Profile: Swindon", "children in care proceedings: 120 in all."),
+        ("cy", "Cymru", "Plant (nifer): 120\n\nNifer y plant mewn achosion"),
+    ],
+)
+def test_a_page_footer_is_not_read_as_a_count(tmp_path, lang, title, page):
+    """The real running footer (built at 09:04, page 3 of 4), read as text: '4' then a
+    page going on with 'children' reads '4 children' (a footer and a 'Children' heading
+    refused most small-extract infants briefings), and in Welsh a count label then the
+    footer's minutes reads 'Nifer ...: 04'."""
+    from fjo_analysis import i18n
+    from fjo_analysis.check import pdf_text
     from fjo_analysis.disclosure import small_counts_in
+    from fjo_analysis.render.pdf import opening
 
-    raw = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert small_counts_in(raw, 10)  # read naively, the footer and heading make a "count"
+    language = i18n.activate(lang)
+    try:
+        start = opening(title, "2026-11-27 09:04 UTC", language, synthetic=False)
+    finally:
+        i18n.activate("en")
+    pages = "\n#pagebreak()\n".join([page] * 4)
+    pdf = tmp_path / "footer.pdf"
+    pdf.write_bytes(typst.compile(f"{start}\n{pages}".encode()))
+    _log(pdf)
+    raw = " ".join(pdf_text(pdf.read_bytes()))
+    assert "4 of 4" in raw or "4 o 4" in raw
+    assert small_counts_in(raw, 10)  # read naively, the footer makes a "count"
     assert check([pdf], 10) == []
+
+
+def test_a_machine_without_pdftotext_is_told_what_to_install(monkeypatch, tmp_path):
+    from fjo_analysis.check import pdf_text
+    from fjo_analysis.errors import BriefingError
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pdftotext on it
+    with pytest.raises(BriefingError, match="pdftotext was not found.*poppler-utils"):
+        pdf_text(typst.compile(b"Not cached yet: 173 children."))
