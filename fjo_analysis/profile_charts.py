@@ -84,21 +84,22 @@ def funnel(
     names = authorities["area"].to_numpy()
     dark, grey = get_af_colours("focus")
     synthetic = is_synthetic(authorities)
-    fig, ax = _figure(5.5, synthetic)
+    fig, ax = _figure(6.5, synthetic)
     # names as the reader's language writes them (the table's stay as published)
     shown_name, country_name = current().value(highlight), current().value(country)
     grid = np.linspace(np.nanmin(people[shown]) * 0.8, np.nanmax(people[shown]) * 1.05, 200)
+    thousands = grid / 1000  # the x axis counts people in thousands
     for level, style in zip(LEVELS, ("--", ":"), strict=True):
         low, high = limits(reference, grid, tau2, level)
         label = _("{level}% limits").format(level=f"{level * 100:g}")
-        ax.plot(grid, high, style, color="#3D3D3D", linewidth=1.2, label=label)
-        ax.plot(grid, low, style, color="#3D3D3D", linewidth=1.2)
-    ax.axhline(reference, color="#3D3D3D", linewidth=1)
-    ax.text(grid[-1], reference, f" {country_name} {language.number(reference)}", va="bottom")
+        ax.plot(thousands, high, style, color="#3D3D3D", linewidth=1.2, label=label)
+        ax.plot(thousands, low, style, color="#3D3D3D", linewidth=1.2)
+    # the country's rate is named in the legend, where no point's label can cover it
+    reference_label = f"{country_name} {language.number(reference)}"
+    ax.axhline(reference, color="#3D3D3D", linewidth=1, label=reference_label)
     others = shown & (names != highlight)
     others_label = _("Other authorities")
     ax.scatter(people[others] / 1000, rates[others], color=grey, s=22, label=others_label)
-    ax.set_xscale("linear")
     here = shown & (names == highlight)
     where = N_("not shown because its rate is suppressed")
     if here.any():
@@ -110,17 +111,16 @@ def funnel(
         ax.annotate(
             f"{shown_name} {language.number(rates[i])}",
             (people[i] / 1000, rates[i]),
-            xytext=(8, 8),
+            # labelled towards the middle, so the label stays inside the plot
+            xytext=(-8, 8) if people[i] > np.median(grid) else (8, 8),
+            ha="right" if people[i] > np.median(grid) else "left",
             textcoords="offset points",
             fontweight="bold",
         )
-    for line in ax.get_lines():  # the limits were drawn against people, not thousands
-        x = line.get_xdata()
-        if len(x) == len(grid):
-            line.set_xdata(np.asarray(x) / 1000)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_wrap(xlabel, 40))
     ax.set_ylabel(_("Per 10,000"))
-    ax.legend(loc="upper right", frameon=False)
+    # above the plot, where it covers no authority
+    fig.legend(loc="outside upper left", frameon=False)
     alt = _(
         "Funnel plot of {what} for {n} authorities of {country}, against "
         "their size, with {country}'s rate ({rate}) and 95% and "
@@ -266,7 +266,10 @@ def hex_map(
     for code, centre in zip(cells["la_code"], xy, strict=True):
         k = band_of.get(code)
         style = MISSING if k is None else SUPPRESSED if k < 0 else styles[k]
-        ax.add_patch(_hexagon(centre, edgecolor=OUTLINE, linewidth=0.8, gid=f"hex-{code}", **style))
+        # (add_artist, not add_patch: the limits are set below, so none is worked out)
+        ax.add_artist(
+            _hexagon(centre, edgecolor=OUTLINE, linewidth=0.8, gid=f"hex-{code}", **style)
+        )
     here = xy[list(cells["la_code"]).index(highlight)]
     ax.add_patch(_hexagon(here, facecolor="none", edgecolor="white", linewidth=6))
     ax.add_patch(

@@ -426,3 +426,43 @@ def test_local_comparisons_are_against_the_country_over_the_same_years(project, 
             assert row.comparison == MARK and row.funnel_tau2 == MARK
         checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("highlight", ["Small", "Large"])
+def test_a_funnel_plot_shows_every_authority_and_its_labels_inside_the_figure(
+    monkeypatch, highlight
+):
+    """The x axis is in thousands of people, as its label says, and spans the
+    authorities (it once also spanned a label placed in people, squeezing every point
+    against zero under a '1e6'); the highlighted authority's label and the legend stay
+    inside the figure, wherever the authority falls."""
+    from fjo_analysis import profile_charts
+
+    figures = []
+    monkeypatch.setattr(profile_charts, "_finish", lambda fig: figures.append(fig) or "<svg/>")
+    people = np.array([20_000, 60_000, 150_000, 300_000, 500_000], dtype=float)
+    table = pd.DataFrame(
+        {
+            "area": ["Small", "B", "C", "D", "Large"],
+            "rate": [18.0, 14.0, 15.5, 16.0, 13.0],
+            "children": people,
+        }
+    )
+    profile_charts.funnel(
+        table, "children", 15.0, 0.5, highlight, "children in care proceedings",
+        "England", "Children, summed over the period's years (thousands)",
+    )  # fmt: skip
+    fig = figures[0]
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert low <= people.min() / 1000 and people.max() / 1000 <= high <= people.max() / 1000 * 1.2
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    fig.canvas.draw()
+    figure_box = fig.bbox
+    labels = [t for t in ax.texts if t.get_text().startswith(highlight)]
+    assert len(labels) == 1
+    for artist in [*labels, *fig.legends]:
+        box = artist.get_window_extent()
+        assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, artist
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "England 15.0" in legend and highlight in legend
