@@ -19,6 +19,7 @@ from __future__ import annotations
 import array
 import contextlib
 import fcntl
+import gc
 import hashlib
 import importlib
 import json
@@ -72,12 +73,50 @@ def _code_mtime() -> float:
 
 
 def _warm_up(root: Path) -> None:
-    """Import everything a briefing uses, so that forked children start warm."""
+    """Import everything a briefing uses and fill the caches that depend only on the
+    package (:func:`_rehearse`), so that forked children start warm; then freeze it all,
+    so a child's garbage collector never walks (nor copies) what it inherited."""
     for module in (*STACK, *imports.notebook_modules(root)):
         importlib.import_module(module)
     from fjo_analysis.engine import shell
 
     shell()
+    _rehearse(root)
+    gc.freeze()
+
+
+def _rehearse(root: Path) -> None:
+    """What every child would otherwise work out first: the geography and hex layout,
+    both languages' catalogues and number formats, papermill's notebook validator, and
+    fonts and text metrics for charts. No data are read: the server outlives a change of
+    extract, never a change of code. (Not Typst: it starts threads a fork would not copy,
+    so a child compiling after it would wait for them for ever.)"""
+    import datetime as dt
+    import io
+
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    from fjo_analysis import geography, hexmap
+    from fjo_analysis.i18n import LANGUAGES, Language
+
+    geography.local_areas()
+    geography.briefing_areas()
+    geography.code_lookup()
+    hexmap.layout()
+    for code in LANGUAGES:
+        language = Language(code)
+        language.gettext("Page")
+        language.number(1234.5, 1)
+        language.date(dt.date(2026, 1, 1))
+    for notebook in sorted((root / "notebooks").glob("*.ipynb"))[:1]:
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    ax.bar(["2010/11", "2024/25"], [12.5, 30.0], label="Per 10,000 children (number)")
+    ax.set_xlabel("Financial year")
+    fig.legend(loc="outside upper left")
+    fig.savefig(io.StringIO(), format="svg")
+    plt.close(fig)
 
 
 class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
