@@ -257,8 +257,9 @@ def trend(
             ax.fill_between(x, numbers(table[lower]), numbers(table[upper]), zorder=depth, **style)
             handles.append(Patch(**style, label=_wrap(f"{label}: {band_label}")))
         step = max(1, -(-len(table) // 5))
-        ax.set_xticks(x[::step], table["year"].iloc[::step], rotation=45, ha="right")
-    ax.set_ylabel(ylabel)
+        ticks = x[::-1][::step][::-1]  # counted back from the latest year, which is labelled
+        ax.set_xticks(ticks, table["year"].iloc[ticks], rotation=45, ha="right")
+    ax.set_ylabel(_wrap(ylabel, 30))
     ax.set_ylim(bottom=0)
     if reference is not None:
         ax.axhline(reference, color=REFERENCE_INK, linestyle="--", linewidth=1.5, zorder=1)

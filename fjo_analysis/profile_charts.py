@@ -25,6 +25,7 @@ from fjo_analysis.charts import (
     REFERENCE_INK,
     WIDTH_IN,
     Chart,
+    _capital,
     _figure,
     _finish,
     _wrap,
@@ -76,8 +77,10 @@ def funnel(
     what: str,
     country: str,
     xlabel: str,
+    dfj: bool = False,
 ) -> Funnel:
-    """Funnel plot of ``authorities`` (columns ``area``, ``rate`` and ``denominator``)."""
+    """Funnel plot of ``authorities`` (columns ``area``, ``rate`` and ``denominator``):
+    local authorities, or family court areas where ``dfj``."""
     rates = numbers(authorities["rate"])
     people = authorities[denominator].to_numpy(dtype=float)
     shown = ~np.isnan(rates) & (people > 0)
@@ -86,7 +89,7 @@ def funnel(
     synthetic = is_synthetic(authorities)
     fig, ax = _figure(6.5, synthetic)
     # names as the reader's language writes them (the table's stay as published)
-    shown_name, country_name = current().value(highlight), current().value(country)
+    shown_name, country_name = _capital(current().value(highlight)), current().value(country)
     grid = np.linspace(np.nanmin(people[shown]) * 0.8, np.nanmax(people[shown]) * 1.05, 200)
     thousands = grid / 1000  # the x axis counts people in thousands
     for level, style in zip(LEVELS, ("--", ":"), strict=True):
@@ -98,7 +101,7 @@ def funnel(
     reference_label = f"{country_name} {language.number(reference)}"
     ax.axhline(reference, color="#3D3D3D", linewidth=1, label=reference_label)
     others = shown & (names != highlight)
-    others_label = _("Other authorities")
+    others_label = _("Other family court areas") if dfj else _("Other authorities")
     ax.scatter(people[others] / 1000, rates[others], color=grey, s=22, label=others_label)
     here = shown & (names == highlight)
     where = N_("not shown because its rate is suppressed")
@@ -108,10 +111,9 @@ def funnel(
         ax.scatter(
             [people[i] / 1000], [rates[i]], color=dark, marker="D", s=90, zorder=3, label=shown_name
         )
-        ax.annotate(
-            f"{shown_name} {language.number(rates[i])}",
+        ax.annotate(  # its rate (the legend names it), towards the middle: inside the plot
+            language.number(rates[i]),
             (people[i] / 1000, rates[i]),
-            # labelled towards the middle, so the label stays inside the plot
             xytext=(-8, 8) if people[i] > np.median(grid) else (8, 8),
             ha="right" if people[i] > np.median(grid) else "left",
             textcoords="offset points",
@@ -121,10 +123,18 @@ def funnel(
     ax.set_ylabel(_("Per 10,000"))
     # above the plot, where it covers no authority
     fig.legend(loc="outside upper left", frameon=False)
-    alt = _(
-        "Funnel plot of {what} for {n} authorities of {country}, against "
-        "their size, with {country}'s rate ({rate}) and 95% and "
-        "99.8% limits widened for the variation between authorities. "
+    alt = (
+        _(
+            "Funnel plot of {what} for {n} family court areas of {country}, against "
+            "their size, with {country}'s rate ({rate}) and 95% and "
+            "99.8% limits widened for the variation between family court areas. "
+        )
+        if dfj
+        else _(
+            "Funnel plot of {what} for {n} authorities of {country}, against "
+            "their size, with {country}'s rate ({rate}) and 95% and "
+            "99.8% limits widened for the variation between authorities. "
+        )
     ).format(
         what=what,
         n=int(shown.sum()),

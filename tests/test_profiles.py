@@ -428,14 +428,14 @@ def test_local_comparisons_are_against_the_country_over_the_same_years(project, 
     assert checked > 100
 
 
-@pytest.mark.parametrize("highlight", ["Small", "Large"])
-def test_a_funnel_plot_shows_every_authority_and_its_labels_inside_the_figure(
-    monkeypatch, highlight
+@pytest.mark.parametrize("highlight,dfj", [("Small", False), ("Large", True)])
+def test_a_funnel_plot_shows_every_area_and_its_labels_inside_the_figure(
+    monkeypatch, highlight, dfj
 ):
-    """The x axis is in thousands of people, as its label says, and spans the
-    authorities (it once also spanned a label placed in people, squeezing every point
-    against zero under a '1e6'); the highlighted authority's label and the legend stay
-    inside the figure, wherever the authority falls."""
+    """The x axis is in thousands of people, as its label says, and spans the areas (it
+    once also spanned a label placed in people, squeezing every point against zero under
+    a '1e6'); the highlighted area's rate and the legend stay inside the figure, wherever
+    the area falls; family court areas are called that, not authorities."""
     from fjo_analysis import profile_charts
 
     figures = []
@@ -448,9 +448,9 @@ def test_a_funnel_plot_shows_every_authority_and_its_labels_inside_the_figure(
             "children": people,
         }
     )
-    profile_charts.funnel(
+    drawn = profile_charts.funnel(
         table, "children", 15.0, 0.5, highlight, "children in care proceedings",
-        "England", "Children, summed over the period's years (thousands)",
+        "England", "Children, summed over the period's years (thousands)", dfj=dfj,
     )  # fmt: skip
     fig = figures[0]
     ax = fig.axes[0]
@@ -458,11 +458,15 @@ def test_a_funnel_plot_shows_every_authority_and_its_labels_inside_the_figure(
     assert low <= people.min() / 1000 and people.max() / 1000 <= high <= people.max() / 1000 * 1.2
     assert ax.xaxis.get_offset_text().get_text() == ""
     fig.canvas.draw()
-    figure_box = fig.bbox
-    labels = [t for t in ax.texts if t.get_text().startswith(highlight)]
+    rate = "18.0" if highlight == "Small" else "13.0"
+    labels = [t for t in ax.texts if t.get_text() == rate]
     assert len(labels) == 1
     for artist in [*labels, *fig.legends]:
         box = artist.get_window_extent()
-        assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, artist
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, artist
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "England 15.0" in legend and highlight in legend
+    others = "Other family court areas" if dfj else "Other authorities"
+    assert {"England 15.0", highlight, others} <= set(legend)
+    unit = "family court areas" if dfj else "authorities"
+    assert f"for 5 {unit} of England" in drawn.chart.alt
+    assert f"{highlight} ({rate}) is within the 95% limits." in drawn.chart.alt

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import typst
 
 from fjo_analysis.check import pdf_text
 from fjo_analysis.disclosure import Rules
-from fjo_analysis.i18n import Language, _
+from fjo_analysis.i18n import N_, Language, _
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 from fjo_analysis.render.typst_markup import escape, markdown, string
 
@@ -15,10 +17,61 @@ ACCENT = 'rgb("#12436D")'
 LONG_TABLE_ROWS = 30
 #: Single-line table rows an A4 page holds (measured): a longer table cannot fit on one.
 PAGE_ROWS = 65
+#: Characters of a text cell on one printed line (measured on the profiles' tables).
+WRAP_CHARS = 16
 #: Chart widths tried in turn until no page holds fewer than MIN_LINES lines of text; at
 #: each the smallest chart text is at least 9 pt (charts.FONT_PT at WIDTH_IN inches).
 CHART_WIDTHS = ("50%", "45%", "56%")
 MIN_LINES = 5
+#: The A4 page's text width (21 cm less two 1.7 cm margins), the tallest chart that fits
+#: on a page with its caption and the running header and footer, and the smallest chart
+#: text a PDF prints (points).
+TEXT_WIDTH_PT = (21 - 2 * 1.7) / 2.54 * 72
+CHART_HEIGHT_PT = 600
+MIN_TEXT_PT = 9
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+TOO_LONG = N_(
+    "This chart is too long to print legibly: it is in the web version of this document, "
+    "and the table under it gives every figure."
+)
+
+
+def chart_size(svg: str, width: str) -> str | None:
+    """The Typst size of a chart: ``width`` (a share of the text width); for a chart that
+    would then run past the page (a long list of bars), the page's chart height, while its
+    text stays at least MIN_TEXT_PT; None for a chart that cannot fit a page legibly."""
+    from fjo_analysis.charts import FONT_PT
+
+    found = _SVG_SIZE.search(svg)
+    if found is None:
+        return f"width: {width}"
+    natural_width, natural_height = (float(v) for v in found.groups())
+    shown = TEXT_WIDTH_PT * float(width.rstrip("%")) / 100
+    if shown * natural_height / natural_width <= CHART_HEIGHT_PT:
+        return f"width: {width}"
+    if CHART_HEIGHT_PT / natural_height * FONT_PT >= MIN_TEXT_PT:
+        return f"height: {CHART_HEIGHT_PT}pt"
+    return None
+
+
+def _figure(part: dict, key: str, width: str, inputs: dict[str, str]) -> str:
+    """A chart and its caption; a chart too long for the page is a sentence saying so
+    (in the figure, so the figures are numbered as on the web page)."""
+    caption = escape(part["caption"])
+    size = chart_size(part["svg"], width)
+    if size is None:  # (its alt text, which PDF/UA asks of a figure: the note and the chart's)
+        note = _(TOO_LONG)
+        return (
+            f"#figure(block[{escape(note)}], kind: image, caption: [{caption}], "
+            f"alt: {string(note + ' ' + part['alt'])})\n\n"
+        )
+    inputs[key] = part["svg"]
+    return (
+        f'#figure(image(bytes(sys.inputs.at({string(key)})), format: "svg", '
+        f"{size}, alt: {string(part['alt'])}),\n  caption: [{caption}])\n\n"
+    )
+
+
 PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (fjo_analysis)")
 #set text({language}, font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt)
 #set page(paper: "a4", margin: (x: 1.7cm, y: 1.7cm), header: {header},
@@ -36,6 +89,17 @@ PREAMBLE = """#set document(title: {title}, author: "Family justice briefings (f
 """
 
 
+def printed_lines(t: dict) -> int:
+    """About how many lines a table's rows take in print: a text cell wraps every
+    WRAP_CHARS characters or so ("Northumbria and North Durham family court area" takes
+    three, "not significantly different" two)."""
+    texts = [i for i, c in enumerate(t["columns"]) if c["kind"] == "text"]
+    return sum(
+        max([1, *(-(-len(format_cell(row[i], "text")) // WRAP_CHARS) for i in texts)])
+        for row in t["rows"]
+    )
+
+
 def _table(t: dict) -> str:
     align = ", ".join("right" if c["kind"] != "text" else "left" for c in t["columns"])
     header = ", ".join(f"[*{escape(c['label'])}*]" for c in t["columns"])
@@ -51,7 +115,7 @@ def _table(t: dict) -> str:
     # header repeated instead of running off the page's foot
     breakable = "true" if len(t["rows"]) > LONG_TABLE_ROWS else "false"
     figure_breaks = (
-        "#show figure: set block(breakable: true)\n" if len(t["rows"]) > PAGE_ROWS else ""
+        "#show figure: set block(breakable: true)\n" if printed_lines(t) > PAGE_ROWS else ""
     )
     return (
         f"#block(breakable: {breakable}, width: 100%)[{figure_breaks}#figure(kind: table, "
@@ -102,13 +166,7 @@ def source(
     for i, part in enumerate(doc.body):
         kind = part["kind"]
         if kind == "figure":
-            key = f"figure{i}"
-            inputs[key] = part["svg"]
-            parts.append(
-                f'#figure(image(bytes(sys.inputs.at({string(key)})), format: "svg", '
-                f"width: {chart_width}, alt: {string(part['alt'])}),\n"
-                f"  caption: [{escape(part['caption'])}])\n\n"
-            )
+            parts.append(_figure(part, f"figure{i}", chart_width, inputs))
             parts.append(_table(part["table"]))
         elif kind == "table":
             parts.append(_table(part))
