@@ -2,7 +2,7 @@
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
 to build a briefing. The server has already imported pandas, matplotlib, statsmodels,
-papermill, Typst, gptables and every package module the topic notebooks import (each
+papermill, Typst, XlsxWriter and every package module the topic notebooks import (each
 briefing reads its data itself); for each request it forks a child (``socketserver``'s
 ``ForkingMixIn``), which is a fresh copy of that state, runs the notebook with the
 in-process engine and renders it. The request carries the settings the client resolved

@@ -239,6 +239,29 @@ def test_each_table_refers_to_its_own_notes(suite):
     assert tables_with_notes > 0
 
 
+def test_workbook_contents_link_every_table_and_each_table_is_marked(suite):
+    """The contents sheet links to each table's sheet and describes it by its title; each
+    table sheet holds one Excel table, exactly its header and rows, with no filter
+    buttons, under its title, instruction and source."""
+    for a, t in briefings(suite):
+        book = load_workbook(suite.reports_dir / a / f"{t}.xlsx")
+        contents = book["Contents"]
+        (listed,) = contents.tables.values()
+        rows = list(contents[listed.ref])[1:]
+        assert [r[0].value for r in rows] == book.sheetnames[3:]
+        for name_cell, description in rows:
+            assert name_cell.hyperlink.location == f"'{name_cell.value}'!A1"
+            sheet = book[name_cell.value]
+            assert str(sheet["A1"].value).startswith(description.value)
+            (table,) = sheet.tables.values()
+            assert table.autoFilter is None
+            first, last = table.ref.split(":")
+            header_row = int(re.sub(r"\D", "", first))
+            assert str(sheet.cell(header_row - 1, 1).value).startswith("Source: ")
+            assert int(re.sub(r"\D", "", last)) == sheet.max_row  # nothing under the table
+            assert [c.value for c in sheet[header_row]] == [col.name for col in table.tableColumns]
+
+
 def test_workbook_cover_has_release_information_contact_and_methods(suite):
     book = load_workbook(suite.reports_dir / "wales" / "outcomes.xlsx")
     cover = [str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value]
