@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from fjo_analysis import charts, language
 from fjo_analysis.disclosure import small_counts_in
+from fjo_analysis.i18n import Language
 from fjo_analysis.render import pdf as pdf_render
 from tests.chromium import RULES, launched
 from tests.conftest import briefings
@@ -374,6 +375,78 @@ def test_the_sparse_page_check_counts_lines():
     with pikepdf.open(io.BytesIO(pdf)) as document:
         last = len(document.pages)
     assert last == 3 and pdf_render.sparse_pages(pdf) == [2, 3]  # 4 lines, then 1
+
+
+def _bars_of(n: int) -> charts.Chart:
+    names = [f"Family court area number {i} of the country" for i in range(n)]
+    table = pd.DataFrame({"area": names, "rate": [10.0 + i / 2 for i in range(n)]})
+    return charts.bars(table, "area", "rate", "Per 10,000 children", "rates", names[3])
+
+
+def _words_off_the_body(pdf: bytes, footer: str) -> list[str]:
+    """Words printed outside a page's body (between the 1.7 cm margins, give or take a
+    letter's ascent), as pdftotext's word boxes place them, but for the running footer's."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    margin, slack = 1.7 / 2.54 * 72, 3
+    footer_words = set(footer.split()) | {"Page", "of"}
+    word_box = r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<'
+    off = []
+    for height, words in re.findall(
+        r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', boxes, re.S
+    ):
+        for y0, y1, word in re.findall(word_box, words):
+            inside = float(y0) > margin - slack and float(y1) < float(height) - margin + slack
+            if not inside and word not in footer_words and not word.isdigit():
+                off.append(word)
+    return off
+
+
+@pytest.mark.parametrize("bars,expected", [(6, "width"), (22, "height"), (40, None)])
+def test_a_chart_fits_its_page_legibly_or_gives_way_to_its_table(bars, expected):
+    """6 bars print at the usual width; 22 are fitted to the page's height (text still at
+    least 9 pt); 40 cannot be both on one page and legible, so the PDF says where the chart
+    is and keeps its table: no word of chart or table runs into the margins."""
+    chart = _bars_of(bars)
+    size = pdf_render.chart_size(chart.svg, pdf_render.CHART_WIDTHS[0])
+    assert (size.split(":")[0] if size else None) == expected
+    if size and size.startswith("height"):
+        natural = float(re.search(r'height="([\d.]+)pt"', chart.svg).group(1))
+        assert pdf_render.CHART_HEIGHT_PT / natural * charts.FONT_PT >= 9
+    table = {  # rows of two or three printed lines: 40 of them outrun a page
+        "caption": "Data for: rates",
+        "columns": [
+            {"label": "Area", "kind": "text"},
+            {"label": "Rate", "kind": "rate"},
+            {"label": "Compared with England", "kind": "text"},
+        ],
+        "rows": [
+            [f"Family court area number {i} of the country", 10.0, "not significantly different"]
+            for i in range(bars)
+        ],
+        "notes": [],
+    }
+    part = {"svg": chart.svg, "alt": chart.alt, "caption": "Rates by family court area"}
+    inputs: dict[str, str] = {}
+    source = (
+        pdf_render.opening("Profile", "2026-01-01 00:00 UTC", Language("en"), False)
+        + "Opening paragraph.\n\n"
+        + pdf_render._figure(part, "figure0", pdf_render.CHART_WIDTHS[0], inputs)
+        + pdf_render._table(table)
+    )
+    pdf = pdf_render.typst.compile(source.encode(), sys_inputs=inputs, pdf_standards=["ua-1"])
+    text = " ".join(pdf_render.pdf_text(pdf))
+    assert ("too long to print legibly" in text) == (expected is None)
+    assert _words_off_the_body(pdf, "Profile · built 2026-01-01 00:00 UTC") == []
+
+
+def test_printed_lines_count_wrapped_cells():
+    table = {
+        "columns": [{"label": "Area", "kind": "text"}, {"label": "Rate", "kind": "rate"}],
+        "rows": [["Northumbria and North Durham family court area", 1.0], ["Kent", 2.0]],
+    }
+    assert pdf_render.printed_lines(table) == 3 + 1
 
 
 # --- in the browser -----------------------------------------------------------------------
