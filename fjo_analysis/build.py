@@ -174,7 +174,7 @@ def render(
         ]
         if leaks:
             raise BriefingError(
-                f"{area_slug}/{topic}: refused to publish, disclosure check "
+                f"{area_slug}/{topic}{suffix}: refused to publish, disclosure check "
                 "failed:\n" + "\n".join(str(leak) for leak in leaks)
             )
         private = config.build_dir / "disclosure" / area_slug / f"{topic}{suffix}.json"

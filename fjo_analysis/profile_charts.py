@@ -174,8 +174,10 @@ class HexMap:
 def rate_bands(rates, n: int = BANDS) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Each rate's band (0 the lowest; -1 where it is not published) in ``n`` bands of
     (about) equal numbers of authorities, and each band's lowest and highest rate. Equal
-    rates share a band, so there are fewer bands where rates repeat."""
-    rates = np.asarray(rates, dtype=float)
+    rates share a band, so there are fewer bands where rates repeat: rates as published (to
+    one decimal place), so two that read the same are never in different bands and no band
+    ends where the next begins ("18.0 to 21.3", "21.3 to 31.3")."""
+    rates = np.round(np.asarray(rates, dtype=float), 1)
     band = np.full(len(rates), -1)
     known = ~np.isnan(rates)
     if not known.any():

@@ -115,6 +115,10 @@ def test_bands_hold_equal_numbers_and_skip_suppressed():
     assert same.tolist() == [0, 0, 0, 1] and few == [(3, 3), (7, 7)]  # ties share a band
     none, no_ranges = rate_bands([np.nan, np.nan])
     assert none.tolist() == [-1, -1] and no_ranges == []
+    # as published: 21.28 and 21.32 both read 21.3, so they share a band
+    close, bounds = rate_bands([18.0, 21.28, 21.32, 25.0], n=2)
+    assert close[1] == close[2]
+    assert all(high < low for (_, high), (low, _) in zip(bounds, bounds[1:]))
 
 
 def _authorities(suppressed=("E06000053", "E09000001"), missing=("E06000063",)):
