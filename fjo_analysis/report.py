@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import publish_display_data
 
@@ -227,11 +228,13 @@ class Briefing(Phrases):
     def _log(self, frame: pd.DataFrame, spec, name: str, keys: list[str] | None) -> None:
         """Record which of this table's counts are suppressed (which, never why)."""
         keys = keys or [k for k in (*spec.keys, "year") if k in frame]
+        counts = list(spec.counts)
+        # (row, column) of each [c], row by row: the order a reader meets them
+        marked = np.argwhere(frame[counts].eq(disclosure.MARK).to_numpy())
+        rows = frame[keys].to_dict("records")
         entries = [
-            {"row": {k: _jsonable(row[k]) for k in keys}, "column": column}
-            for _, row in frame.iterrows()
-            for column in spec.counts
-            if row[column] == disclosure.MARK
+            {"row": {k: _jsonable(rows[r][k]) for k in keys}, "column": counts[c]}
+            for r, c in marked
         ]
         self._record(
             {"kind": "disclosure", "table": name, "entries": entries},
