@@ -100,7 +100,10 @@ def feasible_ranges(
 #: A programme over many cells at once is worth solving while it settles at least this
 #: many cells (it costs about as much as this many programmes of one cell).
 BATCH_WORTH = 20
-#: Differences within the solver's feasibility tolerance are not differences.
+#: Differences within the solver's feasibility tolerance are not differences: a range of
+#: exactly the threshold (allowed) can come out 1e-13 short of it, depending on the order
+#: the programmes are solved in (14 such cells on the 4,700-row extract), and the counts
+#: are integers, so a range within this of the threshold is taken as the threshold.
 TOLERANCE = 1e-6
 
 
