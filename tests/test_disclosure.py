@@ -5,11 +5,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from fjo_analysis.disclosure import DisclosureError, Rules, Spec, assert_safe, small_counts_in
 from fjo_analysis.disclosure.cells import Relations
 from fjo_analysis.disclosure.joint import protect, published_bounds, rounded
+from fjo_analysis.disclosure.ranges import feasible_ranges
 
 
 def _grid(values: np.ndarray, hidden_total: bool = False):
@@ -87,6 +88,125 @@ def test_no_suppressed_cell_can_be_narrowed_below_the_threshold(values, threshol
     # 3. the true values are feasible, and primary cells are exactly the small ones
     assert ((low <= value) & (value <= high)).all()
     assert (protection.primary == (value < threshold)).all()
+
+
+def linear_range(relations, low, high, target) -> tuple[float, float]:
+    """The smallest and largest value of one cell by scipy's linprog (an independent
+    oracle for the package's HiGHS models): ``inf`` where it is unbounded."""
+    n = len(low)
+    a = np.zeros((relations.count, n))
+    np.add.at(a, (relations.row, relations.cell), relations.coef)
+    equal, upper = ~relations.upper, relations.upper
+    c = np.zeros(n)
+    c[target] = 1
+    bounds = list(zip(low, np.where(np.isinf(high), None, high), strict=True))
+    ends = []
+    for sign in (1, -1):
+        result = linprog(
+            sign * c,
+            A_ub=a[upper] if upper.any() else None,
+            b_ub=relations.constant[upper] if upper.any() else None,
+            A_eq=a[equal],
+            b_eq=relations.constant[equal],
+            bounds=bounds,
+        )
+        assert result.status in (0, 3), result.message  # optimal, or unbounded
+        ends.append(sign * result.fun if result.status == 0 else np.inf)
+    return ends[0], ends[1]
+
+
+def _with_orders(cells, relations, values):
+    """The grid's relations and, for each region where the true counts keep it, a rule a
+    reader would assume: its first category <= its second (an inequality row)."""
+    index = {(a, b): n for n, (a, b) in enumerate(zip(cells.area_code, cells.key, strict=True))}
+    rows = [r for r in range(values.shape[0]) if values[r, 0] <= values[r, 1]]
+    start = relations.count
+    return Relations(
+        np.r_[relations.row, np.repeat(np.arange(start, start + len(rows)), 2)],
+        np.r_[
+            relations.cell,
+            np.array([[index[(f"r{r}", "c0")], index[(f"r{r}", "c1")]] for r in rows]).ravel(),
+        ].astype(np.int64),
+        np.r_[relations.coef, np.tile([1.0, -1.0], len(rows))],
+        np.r_[relations.constant, np.zeros(len(rows))],
+        np.r_[relations.upper, np.ones(len(rows), dtype=bool)],
+    )
+
+
+large_grids = st.tuples(st.integers(5, 7), st.integers(8, 12)).flatmap(
+    lambda shape: st.tuples(
+        st.lists(
+            st.integers(0, 30), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]
+        ).map(lambda v: np.array(v).reshape(shape)),
+        st.lists(
+            st.booleans(),
+            min_size=(shape[0] + 1) * (shape[1] + 1),
+            max_size=(shape[0] + 1) * (shape[1] + 1),
+        ),
+    )
+)
+
+
+def _check_ranges(values, suppressed, threshold) -> None:
+    """Every range feasible_ranges reports as wide is wide (two values the cell can take,
+    by an independent linprog), and every range it reports as narrow is exact. Returns
+    how many are narrow."""
+    cells, relations = _grid(values)
+    relations = _with_orders(cells, relations, values)
+    value = cells["value"].to_numpy(dtype=float)
+    low, high = published_bounds(value, suppressed, np.zeros(len(value), bool), 0)
+    targets = np.flatnonzero(suppressed)
+    lo, hi = feasible_ranges(relations, low, high, targets, wide_enough=threshold)
+    narrow = 0
+    for target, a, b in zip(targets, lo, hi, strict=True):
+        exact_lo, exact_hi = linear_range(relations, low, high, target)
+        if exact_hi - exact_lo < threshold - 1e-6:
+            assert (a, b) == pytest.approx((exact_lo, exact_hi), abs=1e-6), target
+            narrow += 1
+        else:
+            assert b - a >= threshold, target  # reported wide
+            assert exact_lo - 1e-6 <= a and b <= exact_hi + 1e-6, target  # within the range
+    return narrow
+
+
+@settings(max_examples=25, deadline=None)
+@given(grid=large_grids, threshold=st.integers(5, 12))
+def test_ranges_settled_by_witnesses_are_wide_and_narrow_ones_are_exact(grid, threshold):
+    """Given ``wide_enough``, feasible_ranges settles most cells by the solutions it has
+    found (witnesses) rather than by programmes of their own; the grids are large and
+    mostly unpublished (as on a sparse extract), so programmes over many cells at once
+    look for witnesses too."""
+    values, shown = grid
+    _check_ranges(values, ~(np.array(shown) & np.roll(shown, 1)), threshold)
+
+
+def test_witnesses_settle_most_ranges_of_a_sparse_grid(monkeypatch):
+    """Five of seven regions unpublished (as on a sparse extract), and one region with
+    two small cells suppressed beside its published total: programmes over many cells at
+    once run, fewer cells than there are need a programme of their own, the two small
+    cells' ranges (0 to 7) are found exact and every other range wide."""
+    from fjo_analysis.disclosure import ranges
+
+    calls = {"_run": 0, "_own_range": 0}
+    for name in calls:
+        original = getattr(ranges._Witnesses, name)
+
+        def counted(self, *args, _name=name, _original=original):
+            calls[_name] += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(ranges._Witnesses, name, counted)
+    values = np.random.default_rng(3).integers(10, 40, size=(7, 12))
+    values[5, 2:4] = [3, 4]
+    inner = np.zeros((7, 12), dtype=bool)
+    inner[:5] = True
+    inner[5, 2:4] = True
+    row_totals = np.arange(7) < 5
+    suppressed = np.r_[inner.ravel(), row_totals, np.zeros(12 + 1, dtype=bool)]
+    assert suppressed.sum() >= 2 * ranges.BATCH_WORTH
+    assert _check_ranges(values, suppressed, 10) == 2
+    assert calls["_run"] > 1  # a first witness, then programmes over many cells
+    assert calls["_own_range"] < suppressed.sum()
 
 
 def test_one_small_region_forces_a_second_suppression():

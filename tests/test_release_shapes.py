@@ -83,3 +83,14 @@ def test_a_private_law_only_extract_skips_the_public_law_topics(tmp_path, capsys
         assert build_briefing("wales", topic, config) == 0.0
         assert "skipped: the extract has no public-law cases" in capsys.readouterr().out
         assert not (root / "reports" / "wales" / f"{topic}.html").exists()
+
+
+def test_an_extract_shorter_than_a_local_period_is_refused_plainly(tmp_path):
+    """A single-year extract: local areas are published for pooled periods of three
+    years, so there is nothing to publish for them; the statistics stop with a message
+    that says so (a KeyError from deep in the local tables, before)."""
+    write(synthesise(seed=4, start_year=2023, end_year=2023, scale=0.01), tmp_path / "x.parquet")
+    prepare(tmp_path / "x.parquet", tmp_path / "processed", synthetic=True)
+    with pytest.raises(ValueError, match=r"covers 1 complete financial year.*at least 3"):
+        build(tmp_path / "processed", tmp_path / "stats", Rules())
+    assert not (tmp_path / "stats").exists()

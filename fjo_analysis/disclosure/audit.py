@@ -87,7 +87,7 @@ def audit_store(stats_dir: Path, rules: Rules) -> tuple[list[Finding], dict]:
     low, high = published_bounds(
         np.nan_to_num(shown_numbers), suppressed | missing, hidden, rules.round_to
     )
-    lo, hi = feasible_ranges(relations, low, high, targets)
+    lo, hi = feasible_ranges(relations, low, high, targets, wide_enough=rules.threshold)
     narrow = (hi - lo) < rules.threshold
     rows_of = pd.Series(relations.row).groupby(relations.cell).agg(list)
     for i, a, b in zip(targets[narrow], lo[narrow], hi[narrow], strict=True):

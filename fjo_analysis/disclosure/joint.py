@@ -78,7 +78,7 @@ def protect(cells: pd.DataFrame, relations: Relations, rules: Rules) -> Protecti
     while True:
         rounds += 1
         low, high = published_bounds(shown, suppressed, hidden, rules.round_to)
-        lo, hi = feasible_ranges(relations, low, high, pending)
+        lo, hi = feasible_ranges(relations, low, high, pending, wide_enough=rules.threshold)
         narrow = pending[(hi - lo) < rules.threshold]
         if len(narrow) == 0:
             return Protection(suppressed, primary, rounds)

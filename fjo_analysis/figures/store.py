@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from fjo_analysis.data import schema
-from fjo_analysis.data.prepare import load, sha256
+from fjo_analysis.data.prepare import financial_year_label, load, sha256
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.disclosure.cells import cells_of, relations_of
 from fjo_analysis.disclosure.joint import protect, rounded
-from fjo_analysis.figures.compute import compute, local_periods
+from fjo_analysis.figures.compute import LOCAL_POOL_YEARS, compute, local_periods
 from fjo_analysis.figures.derive import add_comparison, derive_table, trends
 from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, WALES
@@ -92,12 +92,19 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     start = time.perf_counter()
     cases, source = load(processed_dir, COLUMNS)
     first, last = int(source["first_year"]), int(source["last_year"])
+    periods = local_periods(first, last)
+    if not periods:
+        raise ValueError(
+            f"the extract covers {last - first + 1} complete financial year(s) "
+            f"({financial_year_label(first)} to {financial_year_label(last)}): local areas "
+            f"are published for pooled periods of {LOCAL_POOL_YEARS} years, so the "
+            f"statistics need at least {LOCAL_POOL_YEARS}"
+        )
     truth = compute(cases, first, last, pd.Timestamp(source["extract_date"]))
     dispersion = truth.pop("dispersion")
     largest_case = int(truth.pop("largest_case")["children"].iloc[0])
     computed = time.perf_counter()
     cells = cells_of(truth)
-    periods = local_periods(first, last)
     relations = relations_of(cells, largest_case, periods)
     protection = protect(cells, relations, rules)
     protected = time.perf_counter()
