@@ -189,3 +189,28 @@ def test_a_share_of_a_suppressed_total_elsewhere_is_found(store):
     _write(store, "care_children", totals)
     findings, _ = audit_store(store, Rules())
     assert any("care_age_bands" in f.where and "share_pct" in f.where for f in findings)
+
+
+@pytest.mark.parametrize("workbooks", [3, 45])  # read in this process / on every core
+def test_a_workbook_count_not_in_the_store_is_found(store, tmp_path, workbooks):
+    from openpyxl import Workbook
+
+    from fjo_analysis.disclosure.audit import workbook_problems
+
+    known = next(r["children"] for r in _table(store, "care_children") if r["children"] != MARK)
+    reports = tmp_path / "reports"
+    for i in range(workbooks):
+        book = Workbook()
+        book.active.append(["Table 1: children"])
+        book.active.append(["Financial year", "Children (number)"])
+        book.active.append(["2023/24", known])
+        book.active.append(["2024/25", 123457 if i == workbooks // 2 else "[c]"])
+        (reports / f"area{i}").mkdir(parents=True)
+        book.save(reports / f"area{i}" / "topic.xlsx")
+    findings = workbook_problems(reports, store, Rules())
+    assert [(f.where, f.what) for f in findings] == [
+        (
+            f"{reports}/area{workbooks // 2}/topic.xlsx Sheet Children (number)",
+            "count 123457 is not a count of the statistics store",
+        )
+    ]
