@@ -363,6 +363,7 @@ def bars(
             transform=right,
             zorder=4,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+            in_layout=False,  # inside the plot: measuring it for the margins changes nothing
         )
         text = "[c]" if np.isnan(v) else fmt(v)
         ax.text(1.03, yi, text, va="center", fontweight=weight, transform=right)
