@@ -230,25 +230,36 @@ def check_pdf(path: Path, threshold: int) -> list[Leak]:
     return check_text(path, "text", text, threshold)
 
 
-def check_xlsx(path: Path, threshold: int) -> list[Leak]:
-    from openpyxl import load_workbook
+def workbook_sheets(path: Path):
+    """Each sheet of a workbook as (title, rows of cell values: '' where empty, whole
+    numbers as int), read with calamine (Rust: a tenth of openpyxl's time)."""
+    from python_calamine import CalamineWorkbook
 
+    book = CalamineWorkbook.from_path(str(path))
+    for title in book.sheet_names:
+        rows = book.get_sheet_by_name(title).to_python()
+        yield title, [[_whole(v) for v in row] for row in rows]
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def check_xlsx(path: Path, threshold: int) -> list[Leak]:
     leaks = []
-    for sheet in load_workbook(path, read_only=True, data_only=True).worksheets:
-        rows = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+    for title, values in workbook_sheets(path):
+        rows = [["" if v is None else str(v) for v in row] for row in values]
         header_at = next(
             (i for i, row in enumerate(rows) if any(COUNT_HEADER.search(v) for v in row)), None
         )
         if header_at is not None:
             leaks += check_rows(
-                path, f"sheet {sheet.title!r}", rows[header_at], rows[header_at + 1 :], threshold
+                path, f"sheet {title!r}", rows[header_at], rows[header_at + 1 :], threshold
             )
         text = " | ".join(  # cells apart: "Table 3" then "Children ..." is not "3 Children"
             v for row in rows[: header_at if header_at is not None else len(rows)] for v in row
         )
-        leaks += check_text(path, f"sheet {sheet.title!r}", text, threshold)
+        leaks += check_text(path, f"sheet {title!r}", text, threshold)
     return leaks
 
 

@@ -44,7 +44,7 @@ ENGINE = "fjo-inprocess"
 #: What every briefing uses besides the modules its notebook imports.
 STACK = (
     "matplotlib.pyplot",
-    "openpyxl",  # the output check reads workbooks
+    "python_calamine",  # the output check reads workbooks
     "statsmodels.api",
     "fjo_analysis.check",
     "fjo_analysis.engine",

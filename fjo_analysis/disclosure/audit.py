@@ -14,11 +14,7 @@ ones, never those written in the store being checked.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -179,53 +175,37 @@ def derived_problems(stats_dir: Path) -> list[Finding]:
 
 
 def workbook_problems(reports: Path, stats_dir: Path, rules: Rules) -> list[Finding]:
-    """Counts in published workbooks that are not counts of the store (the workbooks read
-    on every core: reading them is most of the audit, the last step of a release)."""
+    """Counts in published workbooks that are not counts of the store."""
+    from fjo_analysis.check import COUNT_HEADER, workbook_sheets
+
     known = set()
     for name, spec in TABLES.items():
         for record in json.loads(
             (stats_dir / "tables" / f"{name}.json").read_text(encoding="utf-8")
         ):
             known.update(record[c] for c in spec.counts if isinstance(record[c], int))
-    paths = sorted(reports.glob("**/*.xlsx"))
-    workers = min(os.cpu_count() or 1, max(1, len(paths) // 20))
-    if workers == 1:
-        return [f for path in paths for f in _workbook_findings(path, known)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        found = pool.map(partial(_workbook_findings, known=known), paths, chunksize=8)
-        return [f for findings in found for f in findings]
-
-
-def _workbook_findings(path: Path, known: set[int]) -> list[Finding]:
-    """One workbook's counts (cells under a count header) that are not in ``known``."""
-    from openpyxl import load_workbook
-
-    from fjo_analysis.check import COUNT_HEADER
-
     findings = []
-    book = load_workbook(path, read_only=True)
-    for sheet in book.worksheets:
-        header = None
-        for row in sheet.iter_rows(values_only=True):
-            if header is None:
-                if any(isinstance(v, str) and COUNT_HEADER.search(v) for v in row):
-                    header = row
-                continue
-            for label, value in zip(header, row, strict=False):
-                if (
-                    isinstance(label, str)
-                    and COUNT_HEADER.search(label)
-                    and isinstance(value, int | float)
-                    and int(value) not in known
-                ):
-                    findings.append(
-                        Finding(
-                            f"{path} {sheet.title} {label}",
-                            f"count {value} is not a count of the statistics store",
+    for path in sorted(reports.glob("**/*.xlsx")):
+        for title, rows in workbook_sheets(path):
+            header = None
+            for row in rows:
+                if header is None:
+                    if any(isinstance(v, str) and COUNT_HEADER.search(v) for v in row):
+                        header = row
+                    continue
+                for label, value in zip(header, row, strict=False):
+                    if (
+                        isinstance(label, str)
+                        and COUNT_HEADER.search(label)
+                        and isinstance(value, int | float)
+                        and value not in known
+                    ):
+                        findings.append(
+                            Finding(
+                                f"{path} {title} {label}",
+                                f"count {value} is not a count of the statistics store",
+                            )
                         )
-                    )
-    book.close()
     return findings
 
 
