@@ -315,6 +315,10 @@ def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, 
     return _fit(message, _("All: {listed}.").format(listed=listed) if not ranked else "")
 
 
+#: Characters of a bar's name that surely fit across the plot (at FONT_PT, bold).
+SHORT_LABEL = 28
+
+
 def bars(
     table: pd.DataFrame,
     label: str,
@@ -363,7 +367,9 @@ def bars(
             transform=right,
             zorder=4,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-            in_layout=False,  # inside the plot: measuring it for the margins changes nothing
+            # a short name stays inside the plot, so measuring it for the margins changes
+            # nothing (and takes a third of the layout time); a long one may need them
+            in_layout=len(shown) > SHORT_LABEL,
         )
         text = "[c]" if np.isnan(v) else fmt(v)
         ax.text(1.03, yi, text, va="center", fontweight=weight, transform=right)

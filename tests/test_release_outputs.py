@@ -262,6 +262,23 @@ def test_workbook_contents_link_every_table_and_each_table_is_marked(suite):
             assert [c.value for c in sheet[header_row]] == [col.name for col in table.tableColumns]
 
 
+def test_a_table_without_rows_keeps_its_header(tmp_path):
+    """Excel marks no table without a row: an empty table is still its header (it once
+    vanished, header and all, since the header was written only with the table)."""
+    from fjo_analysis.render.xlsx import _Book
+
+    book = _Book(tmp_path / "x.xlsx")
+    header, kinds = ["Financial year", "Children (number)"], ["text", "count"]
+    book.table(book.sheet("Empty"), 3, "empty_table", header, [], kinds)
+    book.table(book.sheet("Full"), 3, "full_table", header, [["2024/25", 12]], kinds)
+    book.book.close()
+    read = load_workbook(tmp_path / "x.xlsx")
+    assert [c.value for c in read["Empty"][4]] == header and not read["Empty"].tables
+    assert [c.value for c in read["Full"][4]] == header
+    assert read["Full"].tables["full_table"].ref == "A4:B5"
+    assert read["Full"]["B5"].number_format == "#,##0" and read["Full"]["A4"].font.b
+
+
 def test_workbook_cover_has_release_information_contact_and_methods(suite):
     book = load_workbook(suite.reports_dir / "wales" / "outcomes.xlsx")
     cover = [str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value]

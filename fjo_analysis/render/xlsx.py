@@ -119,6 +119,7 @@ class _Book:
             align = "left" if kind in ("text", "plain") else "right"
             head = self.style(bold=True, text_wrap=True, align=align, valign="top", bottom=1)
             columns.append({"header": label, "header_format": head})
+            sheet.write_string(first_row, col, label, head)
             number = {"num_format": NUMBER_FORMATS[kind]} if kind in NUMBER_FORMATS else {}
             body = self.style(text_wrap=True, align=align, **number)
             for r, row in enumerate(rows, start=first_row + 1):
@@ -128,9 +129,10 @@ class _Book:
                 else:
                     sheet.write_string(r, col, str(value), body)
             sheet.set_column(col, col, _width([label, *(row[col] for row in rows)]))
-        last = (first_row + len(rows), len(header) - 1)
-        options = {"name": name, "autofilter": False, "style": None, "columns": columns}
-        sheet.add_table(first_row, 0, *last, options)
+        if rows:  # (Excel marks no table without a row: an empty one is its header)
+            last = (first_row + len(rows), len(header) - 1)
+            options = {"name": name, "autofilter": False, "style": None, "columns": columns}
+            sheet.add_table(first_row, 0, *last, options)
 
 
 def render(doc: BriefingDoc, rules: Rules, path: Path) -> None:
