@@ -81,7 +81,10 @@ def _warm_up(root: Path) -> None:
     from fjo_analysis.engine import shell
 
     shell()
-    _rehearse(root)
+    try:
+        _rehearse(root)
+    except Exception as err:  # only a head start: each child meets (and reports) the problem
+        print(f"fjo warm: rehearsal skipped: {err!r}", file=sys.stderr, flush=True)
     gc.freeze()
 
 

@@ -89,3 +89,19 @@ def test_a_child_that_dies_mid_build_is_an_error_not_a_retry(monkeypatch, tmp_pa
     with pytest.raises(BriefingError, match="child stopped without an answer"):
         warm.build_briefing("london", "infants", _config(tmp_path))
     thread.join(10)
+
+
+def test_a_failed_rehearsal_is_only_a_cold_start(monkeypatch, tmp_path, capsys):
+    """The warm-up's rehearsal (caches, fonts) is a head start: if it fails, the server
+    still starts, says so in its log, and each child meets the problem itself."""
+    import gc
+
+    def broken(root):
+        raise ValueError("the notebook validator could not be built")
+
+    monkeypatch.setattr(warm, "_rehearse", broken)
+    monkeypatch.setattr(warm, "STACK", ())
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's heap as it is
+    (tmp_path / "notebooks").mkdir()
+    warm._warm_up(tmp_path)
+    assert "rehearsal skipped" in capsys.readouterr().err
