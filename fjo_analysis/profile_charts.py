@@ -111,11 +111,12 @@ def funnel(
         ax.scatter(
             [people[i] / 1000], [rates[i]], color=dark, marker="D", s=90, zorder=3, label=shown_name
         )
+        right_half = people[i] > np.median(grid)
         ax.annotate(  # its rate (the legend names it), towards the middle: inside the plot
             language.number(rates[i]),
             (people[i] / 1000, rates[i]),
-            xytext=(-8, 8) if people[i] > np.median(grid) else (8, 8),
-            ha="right" if people[i] > np.median(grid) else "left",
+            xytext=(-8, 8) if right_half else (8, 8),
+            ha="right" if right_half else "left",
             textcoords="offset points",
             fontweight="bold",
         )

@@ -214,7 +214,7 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
         ),
         country,
         _(SUMMED[per]),
-        dfj=_peers(b)[0],
+        dfj=dfj,
     )
     mine = everyone[everyone["area"] == b.area.name].copy()
     mine.attrs = everyone.attrs
