@@ -14,26 +14,20 @@ says so in the image itself, so that a copied chart never looks real.
 
 from __future__ import annotations
 
-import io
-import textwrap
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from afcharts.af_colours import get_af_colours
 
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from afcharts.af_colours import get_af_colours  # noqa: E402
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from fjo_analysis import language, svg
+from fjo_analysis.disclosure import numbers
+from fjo_analysis.i18n import N_, _, current, forms
 
-from fjo_analysis import language  # noqa: E402
-from fjo_analysis.disclosure import numbers  # noqa: E402
-from fjo_analysis.i18n import N_, _, current, forms  # noqa: E402
-
-WIDTH_IN = 5.0  # chart width in inches (SVG user units: 72 a inch)
+WIDTH_IN = 5.0  # chart width in inches
+WIDTH = WIDTH_IN * 72  # in points: SVG user units
 FONT_PT = 16  # every piece of chart text
 NARROW_PX = 288  # the least width a chart is shown at on a 320 px page (296 px there)
 MAX_ALT = 250
@@ -42,30 +36,13 @@ SYNTHETIC_LABEL = N_("Illustrative synthetic data")
 COMPARISON_GREY = "#808080"
 REFERENCE_INK = "#0b0c0c"
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-LINESTYLES = ["-", "--", ":", "-."]
+#: Line styles: solid, dashed, dotted, dash-dot (dash lengths in line widths).
+DASHES = [None, (3.7, 1.6), (1, 1.65), (6.4, 1.6, 1, 1.6)]
 HATCHES = ["//", "\\\\", "xx", ".."]
-
-plt.style.use("afcharts.afcharts")
-plt.rcParams.update(
-    {
-        "svg.hashsalt": "fjo-analysis",  # stable ids: the same data gives the same bytes
-        "svg.fonttype": "none",  # real text: smaller files, searchable labels
-        "font.family": ["Liberation Sans", "DejaVu Sans", "sans-serif"],
-        **{
-            key: FONT_PT
-            for key in (
-                "font.size",
-                "axes.labelsize",
-                "axes.titlesize",
-                "xtick.labelsize",
-                "ytick.labelsize",
-                "legend.fontsize",
-                "figure.titlesize",
-            )
-        },
-        "hatch.linewidth": 1.5,
-    }
-)
+PAD = 6  # round the chart's edge
+TICK = 4  # tick length, and the gap between a tick and its label
+LINE = FONT_PT * svg.LINE_HEIGHT  # a line of chart text
+HANDLE = 30  # a legend entry's sample of line or fill
 
 
 @dataclass(frozen=True)
@@ -82,29 +59,193 @@ def is_synthetic(*tables: pd.DataFrame) -> bool:
     return any(bool(t.attrs.get("synthetic")) for t in tables)
 
 
-def _figure(height: float, synthetic: bool):
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
-    if synthetic:
-        fig.supxlabel(_(SYNTHETIC_LABEL), x=0.02, ha="left", color="#3d3d3d", fontweight="bold")
-    return fig, ax
+# ------------------------------------------------------------------------- drawing
 
 
-def _finish(fig) -> str:
-    """The figure as SVG text, drawn once: its constrained layout is worked out, then
-    switched off, and the SVG canvas prints it (savefig would draw it twice, once only to
-    lay it out; the same SVG, a third faster)."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-    buffer = io.StringIO()
-    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return buffer.getvalue()
+def dash(pattern, width: float) -> str | None:
+    """An SVG dash array for a pattern in line widths (None: a solid line)."""
+    return None if pattern is None else " ".join(svg.number(v * width) for v in pattern)
 
 
-def _wrap(text: str, width: int = 30) -> str:
-    return textwrap.fill(text, width)
+def marker(d: svg.Drawing, kind: str, x: float, y: float, colour: str, size: float = 7) -> None:
+    """A filled marker of ``kind`` (matplotlib's letters) centred on ``x, y``."""
+    r = size / 2
+    shapes = {
+        "s": [(-r, -r), (r, -r), (r, r), (-r, r)],
+        "^": [(0, -r * 1.15), (r * 1.1, r * 0.75), (-r * 1.1, r * 0.75)],
+        "v": [(0, r * 1.15), (r * 1.1, -r * 0.75), (-r * 1.1, -r * 0.75)],
+        "D": [(0, -r * 1.3), (r * 1.3, 0), (0, r * 1.3), (-r * 1.3, 0)],
+        "P": [(a * r / 3, b * r / 3) for a, b in _PLUS],
+        "X": [(r / 3 * (a - b) * 0.75, r / 3 * (a + b) * 0.75) for a, b in _PLUS],
+    }
+    if kind == "o":
+        d.path(
+            f"M {svg.number(x - r)} {svg.number(y)} a {r} {r} 0 1 0 {2 * r} 0 "
+            f"a {r} {r} 0 1 0 {-2 * r} 0 Z",
+            fill=colour,
+            stroke="white",
+            stroke_width=0.5,
+        )
+        return
+    d.path(
+        svg.points([(x + dx, y + dy) for dx, dy in shapes[kind]]) + " Z",
+        fill=colour,
+        stroke="white",
+        stroke_width=0.5,
+    )
+
+
+_PLUS = [(-1, -3), (1, -3), (1, -1), (3, -1), (3, 1), (1, 1), (1, 3), (-1, 3), (-1, 1), (-3, 1),
+         (-3, -1), (-1, -1)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A legend entry: its label and how its sample is drawn (at a point: the middle of
+    the sample's left edge)."""
+
+    label: str
+    sample: Callable[[svg.Drawing, float, float], None]
+    bold: bool = False
+
+
+def line_sample(colour: str, width: float, pattern=None, mark: str | None = None):
+    def draw(d: svg.Drawing, x: float, y: float) -> None:
+        d.line([(x, y), (x + HANDLE, y)], colour, width, dash(pattern, width))
+        if mark:
+            marker(d, mark, x + HANDLE / 2, y, colour)
+
+    return draw
+
+
+def fill_sample(outline: str = "none", outline_width: float = 0.8, outline_dash=None, **fill):
+    def draw(d: svg.Drawing, x: float, y: float) -> None:
+        d.rect(x, y - 7, HANDLE, 14, stroke=outline, stroke_width=outline_width,
+               stroke_dasharray=outline_dash, **fill)  # fmt: skip
+
+    return draw
+
+
+def legend(d: svg.Drawing, top: float, entries: list[Entry], title: str = "") -> float:
+    """Entries stacked at the top left, each label wrapped to the chart's width; returns
+    the legend's bottom."""
+    y = top
+    d.open(id="legend")
+    if title:
+        lines = svg.wrap(title, WIDTH - 2 * PAD, FONT_PT)
+        d.text(PAD, y + FONT_PT * svg.ASCENT, lines, FONT_PT)
+        y += LINE * len(lines) + 2
+    text_x = PAD + HANDLE + 8
+    for entry in entries:
+        lines = svg.wrap(entry.label, WIDTH - PAD - text_x, FONT_PT, entry.bold)
+        middle = y + LINE / 2
+        entry.sample(d, PAD, middle)
+        d.text(text_x, middle + FONT_PT * (svg.ASCENT / 2), lines, FONT_PT, entry.bold)
+        y += LINE * len(lines) + 3
+    d.close()
+    return y
+
+
+def synthetic_label(d: svg.Drawing, top: float, synthetic: bool) -> float:
+    """Says 'Illustrative synthetic data' below the chart (where it is); returns the
+    chart's height."""
+    if not synthetic:
+        return top + PAD
+    d.text(PAD, top + 4 + FONT_PT * svg.ASCENT, _(SYNTHETIC_LABEL), FONT_PT, bold=True,
+           colour="#3d3d3d")  # fmt: skip
+    return top + 4 + LINE + PAD
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Data values to points along one axis (``flip``: upwards, as y runs)."""
+
+    low: float
+    high: float
+    start: float
+    end: float
+
+    def __call__(self, value):
+        span = self.high - self.low or 1.0
+        return self.start + (np.asarray(value, dtype=float) - self.low) / span * (
+            self.end - self.start
+        )
+
+
+def axis_range(values, floor: float | None = None, margin: float = 0.05) -> tuple[float, float]:
+    """An axis's range: the values' with a margin each side (from ``floor`` when given)."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    low = float(values.min()) if len(values) else 0.0
+    high = float(values.max()) if len(values) else 1.0
+    if floor is not None:
+        low = min(low, floor)
+    if high <= low:
+        high = low + 1.0
+    span = high - low
+    return (low if floor is not None else low - margin * span), high + margin * span
+
+
+def x_ticks(x: Scale) -> list[float]:
+    """Round-numbered ticks for a horizontal axis, as many as have room for their labels."""
+    for target in (6, 5, 4, 3, 2):
+        ticks = svg.nice_ticks(x.low, x.high, target)
+        widest = max(svg.text_width(t, FONT_PT) for t in tick_labels(ticks))
+        if len(ticks) < 2 or abs(float(x(ticks[1]) - x(ticks[0]))) >= widest + 10:
+            return ticks
+    return ticks
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    decimals = svg.tick_decimals(ticks)
+    return [language.number(t, decimals) for t in ticks]
+
+
+def y_axis_width(ticks: list[float], label_lines: int) -> float:
+    """Points left of the plot that the y axis's label and tick labels take."""
+    widest = max((svg.text_width(t, FONT_PT) for t in tick_labels(ticks)), default=0)
+    return PAD + LINE * label_lines + 4 + widest + TICK
+
+
+def y_axis(d: svg.Drawing, y: Scale, ticks, left: float, right: float, label: list[str]):
+    """Grid lines across the plot at each tick, tick labels left of it, and the axis's
+    label turned to read upwards at the chart's left edge."""
+    d.open(cls="y-axis")
+    for tick, text in zip(ticks, tick_labels(ticks), strict=True):
+        at = float(y(tick))
+        d.line([(left, at), (right, at)], svg.GRID, 0.6)
+        d.text(left - TICK, at + FONT_PT * svg.ASCENT / 2, text, FONT_PT, anchor="end")
+    if label:
+        middle = (y.start + y.end) / 2
+        # lines of a label turned a quarter left run upwards, their tops towards the left
+        d.text(PAD + FONT_PT * svg.ASCENT, middle, label, FONT_PT, anchor="middle", rotate=-90)
+    d.close()
+
+
+def x_axis(d: svg.Drawing, x: Scale, ticks, labels, bottom: float, title: list[str]) -> float:
+    """The axis line along the plot's bottom with labelled ticks and the axis's title
+    beneath; returns the bottom of the title."""
+    d.open(cls="x-axis")
+    d.line([(x.start, bottom), (x.end, bottom)], svg.GRID, 1)
+    for tick, text in zip(ticks, labels, strict=True):
+        at = float(x(tick))
+        d.line([(at, bottom), (at, bottom + TICK)], svg.GRID, 1)
+        d.text(at, bottom + TICK + 2 + FONT_PT * svg.ASCENT, text, FONT_PT, anchor="middle")
+    y = bottom + TICK + 2 + LINE
+    if title:
+        d.text((x.start + x.end) / 2, y + 2 + FONT_PT * svg.ASCENT, title, FONT_PT,
+               anchor="middle")  # fmt: skip
+        y += 2 + LINE * len(title)
+    d.close()
+    return y
+
+
+def runs(values: np.ndarray) -> list[np.ndarray]:
+    """Indices of each run of published (not NaN) values: a line breaks at a gap."""
+    shown = np.flatnonzero(~np.isnan(values))
+    if not len(shown):
+        return []
+    return np.split(shown, np.flatnonzero(np.diff(shown) > 1) + 1)
 
 
 def _fit(message: str, *extras: str) -> str:
@@ -229,50 +370,108 @@ def trend(
     # labels, the band and the reference line in the current language (Wales -> Cymru)
     series = {current().value(label): table for label, table in series.items()}
     band_label, reference_label = current().value(band_label), current().value(reference_label)
-    fig, ax = _figure(4.6 + 0.45 * len(series) * (2 if lower else 1), synthetic)
     colours = get_af_colours("categorical", number_of_colours=min(max(len(series), 2), 6))
-    handles = []
+    entries, drawn = [], []
     for i, (label, table) in enumerate(series.items()):
-        x = np.arange(len(table))
-        values = numbers(table[y])
-        colour = colours[i % len(colours)]
-        depth = 2 * (len(series) - i)  # the first series on top of the others
-        handles.append(
-            ax.plot(
-                x,
-                values,
-                color=colour,
-                marker=MARKERS[i % len(MARKERS)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)],
-                linewidth=2.5,
-                label=_wrap(label),
-                zorder=depth + 1,
-            )[0]
-        )
+        colour, pattern = colours[i % len(colours)], DASHES[i % len(DASHES)]
+        mark = MARKERS[i % len(MARKERS)]
+        entries.append(Entry(label, line_sample(colour, 2.5, pattern, mark)))
+        band = None
         if lower and upper:
-            style = (
-                {"color": colour, "alpha": 0.25, "linewidth": 0}
+            band = (
+                {"fill": colour, "fill_opacity": 0.25}
                 if i == 0
-                else {"facecolor": "none", "edgecolor": colour, "hatch": HATCHES[(i - 1) % 4]}
+                else {"fill": f"hatch:{HATCHES[(i - 1) % len(HATCHES)]}:{colour}"}
             )
-            ax.fill_between(x, numbers(table[lower]), numbers(table[upper]), zorder=depth, **style)
-            handles.append(Patch(**style, label=_wrap(f"{label}: {band_label}")))
-        step = max(1, -(-len(table) // 5))
-        ticks = x[::-1][::step][::-1]  # counted back from the latest year, which is labelled
-        ax.set_xticks(ticks, table["year"].iloc[ticks], rotation=45, ha="right")
-    ax.set_ylabel(_wrap(ylabel, 30))
-    ax.set_ylim(bottom=0)
+            entries.append(Entry(f"{label}: {band_label}", _band_sample(band)))
+        drawn.append((table, colour, pattern, mark, band))
     if reference is not None:
-        ax.axhline(reference, color=REFERENCE_INK, linestyle="--", linewidth=1.5, zorder=1)
-        handles.append(
-            Line2D([], [], color=REFERENCE_INK, linestyle="--", label=_wrap(reference_label))
-        )
-    ax.margins(x=0.02)
-    fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1)
+        entries.append(Entry(reference_label, line_sample(REFERENCE_INK, 1.5, DASHES[1])))
+    years = next(iter(series.values()))["year"].tolist()
+    values = [numbers(t[c]) for t, *_ in drawn for c in (y, lower, upper) if c]
+    low, high = axis_range([*np.concatenate(values), reference or 0], floor=0)
+    ticks = svg.nice_ticks(low, high)
+    label = svg.wrap(ylabel, PLOT_HEIGHT, FONT_PT)
+    left = y_axis_width(ticks, len(label))
+    d = svg.Drawing(WIDTH)
+    top = legend(d, PAD, entries) + 8
+    x = Scale(-0.02 * (len(years) - 1), (len(years) - 1) * 1.02, left, WIDTH - PAD - 4)
+    yscale = Scale(low, high, top + PLOT_HEIGHT, top)
+    y_axis(d, yscale, ticks, left, WIDTH - PAD, label)
+    if reference is not None:
+        at = float(yscale(reference))
+        d.open(cls="reference")
+        d.line([(left, at), (WIDTH - PAD, at)], REFERENCE_INK, 1.5, dash(DASHES[1], 1.5))
+        d.close()
+    for i, (table, colour, pattern, mark, band) in reversed(list(enumerate(drawn))):
+        # the first series last: on top of the others
+        d.open(cls="series", id=f"series-{i}")
+        positions = np.arange(len(table))
+        if band:
+            lo, hi = numbers(table[lower]), numbers(table[upper])
+            for run in runs(lo + hi):
+                back = run[::-1]
+                outline = [
+                    *zip(x(run), yscale(hi[run]), strict=True),
+                    *zip(x(back), yscale(lo[back]), strict=True),
+                ]
+                d.path(svg.points(outline) + " Z", **_band_fill(d, band), stroke="none")
+        values = numbers(table[y])
+        for run in runs(values):
+            xy = list(zip(x(positions[run]), yscale(values[run]), strict=True))
+            d.line(xy, colour, 2.5, dash(pattern, 2.5), stroke_linecap="butt")
+            for px, py in xy:
+                marker(d, mark, px, py, colour)
+        d.close()
+    bottom = top + PLOT_HEIGHT
+    step = max(1, -(-len(years) // 5))
+    shown = list(range(len(years)))[::-1][::step][::-1]  # back from the latest year
+    height = year_axis(d, x, [(i, years[i]) for i in shown], bottom)
+    svg_text = d.svg(synthetic_label(d, height, synthetic))
     alt = _trend_alt(
         series, y, what, fmt, band_label if lower else "", reference, reference_label, by_area
     )
-    return Chart(_finish(fig), alt, synthetic)
+    return Chart(svg_text, alt, synthetic)
+
+
+#: Height of a line chart's plot (points).
+PLOT_HEIGHT = 190
+
+
+def _band_fill(d: svg.Drawing, band: dict) -> dict:
+    """Style of a band: a tint, or hatching ('hatch:<pattern>:<colour>')."""
+    fill = band["fill"]
+    if fill.startswith("hatch:"):
+        _kind, pattern, colour = fill.split(":")
+        return {"fill": d.hatch(pattern, colour)}
+    return band
+
+
+def _band_sample(band: dict):
+    def draw(d: svg.Drawing, x: float, y: float) -> None:
+        fill = _band_fill(d, band)
+        outline = band["fill"].rsplit(":", 1)[-1] if "fill_opacity" not in band else "none"
+        fill_sample(outline, 1, **fill)(d, x, y)
+
+    return draw
+
+
+def year_axis(d: svg.Drawing, x: Scale, ticks: list[tuple[int, str]], bottom: float) -> float:
+    """The axis line with financial years turned 45 degrees under their ticks; returns
+    the bottom of the longest."""
+    d.open(cls="x-axis")
+    d.line([(x.start, bottom), (x.end, bottom)], svg.GRID, 1)
+    slant = math.sqrt(0.5)
+    widest = 0.0
+    for position, year in ticks:
+        at = float(x(position))
+        d.line([(at, bottom), (at, bottom + TICK)], svg.GRID, 1)
+        # the label's end under its tick, reading up to the right
+        d.text(at + FONT_PT * svg.ASCENT * slant / 2, bottom + TICK + 2 + FONT_PT * slant,
+               year, FONT_PT, anchor="end", rotate=-45)  # fmt: skip
+        widest = max(widest, svg.text_width(year, FONT_PT))
+    d.close()
+    return bottom + TICK + 2 + FONT_PT * slant + widest * slant + 2
 
 
 def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked) -> str:
@@ -315,10 +514,6 @@ def _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, 
     return _fit(message, _("All: {listed}.").format(listed=listed) if not ranked else "")
 
 
-#: Characters of a bar's name that surely fit across the plot (at FONT_PT, bold).
-SHORT_LABEL = 28
-
-
 def bars(
     table: pd.DataFrame,
     label: str,
@@ -347,54 +542,56 @@ def bars(
     highlight, reference_label = current().value(highlight), current().value(reference_label)
     values = values[order]
     synthetic = is_synthetic(table)
-    fig, ax = _figure(0.58 * len(labels) + 1.9, synthetic)
     dark = get_af_colours("focus")[0]
-    y = np.arange(len(labels))[::-1].astype(float)
-    colours = [
-        dark if (highlight is None or name == highlight) else COMPARISON_GREY for name in labels
-    ]
-    ax.barh(y, np.nan_to_num(values), height=0.5, color=colours, zorder=2)
-    right = ax.get_yaxis_transform()  # x in axes fraction, y in data
-    for yi, v, name in zip(y, values, labels, strict=True):
-        weight = "bold" if name == highlight else "normal"
-        shown = _("{name} (highlighted)").format(name=name) if name == highlight else str(name)
-        ax.text(
-            0,
-            yi + 0.3,
-            shown,
-            va="bottom",
-            fontweight=weight,
-            transform=right,
-            zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-            # a short name stays inside the plot, so measuring it for the margins changes
-            # nothing (and takes a third of the layout time); a long one may need them
-            in_layout=len(shown) > SHORT_LABEL,
-        )
-        text = "[c]" if np.isnan(v) else fmt(v)
-        ax.text(1.03, yi, text, va="center", fontweight=weight, transform=right)
-    ax.set_yticks([])
-    ax.set_ylim(-0.5, len(labels) - 0.2)
-    ax.set_xlabel(xlabel)
-    ax.grid(axis="y", visible=False)
+    texts = ["[c]" if np.isnan(v) else fmt(v) for v in values]
+    bold = [name == highlight for name in labels]
+    column = max(svg.text_width(t, FONT_PT, b) for t, b in zip(texts, bold, strict=True))
+    right = WIDTH - PAD - column - 8  # the plot's right edge: values in a column beyond
+    high = float(np.nanmax(np.r_[values, reference or 0, 1])) * 1.05
+    x = Scale(0, high, PAD, right)
+    ticks = x_ticks(x)
+    d = svg.Drawing(WIDTH)
+    top = PAD
     if reference is not None:
-        ax.axvline(reference, color=REFERENCE_INK, linestyle="--", linewidth=1.5, zorder=3)
-        fig.legend(
-            handles=[
-                Line2D(
-                    [],
-                    [],
-                    color=REFERENCE_INK,
-                    linestyle="--",
-                    label=f"{reference_label} {fmt(reference)}",
-                )
-            ],
-            loc="outside upper left",
-            frameon=False,
-        )
-    ax.set_xlim(0, np.nanmax(np.r_[values, reference or 0, 1]) * 1.05)
+        entry = Entry(f"{reference_label} {fmt(reference)}",
+                      line_sample(REFERENCE_INK, 1.5, DASHES[1]))  # fmt: skip
+        top = legend(d, PAD, [entry]) + 4
+    rows = []
+    for name, is_bold in zip(labels, bold, strict=True):
+        shown = _("{name} (highlighted)").format(name=name) if is_bold else str(name)
+        lines = svg.wrap(shown, WIDTH - 2 * PAD, FONT_PT, is_bold)
+        rows.append((lines, top))
+        top += LINE * len(lines) + BAR + 8
+    bottom = top
+    d.open(cls="grid")
+    for tick in ticks:
+        at = float(x(tick))
+        d.line([(at, rows[0][1] if rows else bottom), (at, bottom)], svg.GRID, 0.6)
+    d.close()
+    for (lines, row_top), v, text, is_bold, name in zip(rows, values, texts, bold, labels,
+                                                         strict=True):  # fmt: skip
+        bar_top = row_top + LINE * len(lines) + 1
+        colour = dark if (highlight is None or name == highlight) else COMPARISON_GREY
+        if not np.isnan(v) and v > 0:
+            d.rect(PAD, bar_top, float(x(v)) - PAD, BAR, cls="bar", fill=colour, stroke="none")
+        d.text(PAD, row_top + FONT_PT * svg.ASCENT + 2, lines, FONT_PT, is_bold, halo=True,
+               cls="name")  # fmt: skip
+        d.text(right + 8, bar_top + BAR / 2 + FONT_PT * svg.ASCENT / 2, text, FONT_PT, is_bold,
+               cls="value")  # fmt: skip
+    if reference is not None:
+        at = float(x(reference))
+        d.open(cls="reference")
+        d.line([(at, rows[0][1] if rows else bottom), (at, bottom)], REFERENCE_INK, 1.5,
+               dash(DASHES[1], 1.5))  # fmt: skip
+        d.close()
+    title = svg.wrap(xlabel, WIDTH - 2 * PAD, FONT_PT)
+    end = x_axis(d, x, ticks, tick_labels(ticks), bottom, title)
+    svg_text = d.svg(synthetic_label(d, end, synthetic))
     alt = _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked)
-    return Chart(_finish(fig), alt, synthetic)
+    return Chart(svg_text, alt, synthetic)
+
+
+BAR = 16  # a bar's thickness (points)
 
 
 def lines_by_group(

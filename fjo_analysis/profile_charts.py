@@ -17,19 +17,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
-from matplotlib.patches import Patch, RegularPolygon
 
-from fjo_analysis import hexmap, language
+from fjo_analysis import hexmap, language, svg
 from fjo_analysis.charts import (
+    FONT_PT,
     MAX_ALT,
+    PAD,
     REFERENCE_INK,
-    WIDTH_IN,
+    WIDTH,
     Chart,
+    Entry,
+    Scale,
     _capital,
-    _figure,
-    _finish,
-    _wrap,
+    axis_range,
+    dash,
+    fill_sample,
     is_synthetic,
+    legend,
+    line_sample,
+    marker,
+    synthetic_label,
+    tick_labels,
+    x_axis,
+    x_ticks,
+    y_axis,
+    y_axis_width,
 )
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers
 from fjo_analysis.geography import area, local_areas
@@ -85,45 +97,66 @@ def funnel(
     people = authorities[denominator].to_numpy(dtype=float)
     shown = ~np.isnan(rates) & (people > 0)
     names = authorities["area"].to_numpy()
-    dark, grey = get_af_colours("focus")
+    dark = get_af_colours("focus")[0]
     synthetic = is_synthetic(authorities)
-    fig, ax = _figure(6.5, synthetic)
     # names as the reader's language writes them (the table's stay as published)
     shown_name, country_name = _capital(current().value(highlight)), current().value(country)
     grid = np.linspace(np.nanmin(people[shown]) * 0.8, np.nanmax(people[shown]) * 1.05, 200)
-    thousands = grid / 1000  # the x axis counts people in thousands
-    for level, style in zip(LEVELS, ("--", ":"), strict=True):
-        low, high = limits(reference, grid, tau2, level)
-        label = _("{level}% limits").format(level=f"{level * 100:g}")
-        ax.plot(thousands, high, style, color="#3D3D3D", linewidth=1.2, label=label)
-        ax.plot(thousands, low, style, color="#3D3D3D", linewidth=1.2)
-    # the country's rate is named in the legend, where no point's label can cover it
-    reference_label = f"{country_name} {language.number(reference)}"
-    ax.axhline(reference, color="#3D3D3D", linewidth=1, label=reference_label)
+    curves = {level: limits(reference, grid, tau2, level) for level in LEVELS}
     others = shown & (names != highlight)
-    others_label = _("Other family court areas") if dfj else _("Other authorities")
-    ax.scatter(people[others] / 1000, rates[others], color=grey, s=22, label=others_label)
     here = shown & (names == highlight)
+    entries = [
+        Entry(
+            _("{level}% limits").format(level=f"{level * 100:g}"),
+            line_sample(LIMIT_INK, 1.2, pattern),
+        )  # fmt: skip
+        for level, pattern in zip(LEVELS, LIMIT_DASHES, strict=True)
+    ]
+    # the country's rate is named in the legend, where no point's label can cover it
+    entries.append(Entry(f"{country_name} {language.number(reference)}", line_sample(LIMIT_INK, 1)))
+    others_label = _("Other family court areas") if dfj else _("Other authorities")
+    entries.append(Entry(others_label, _point_sample("o", OTHERS_GREY, 5)))
+    if here.any():
+        entries.append(Entry(shown_name, _point_sample("D", dark, 8)))
+    d = svg.Drawing(WIDTH)
+    top = legend(d, PAD, entries) + 8
+    y_values = [rates[shown], reference, *(c for pair in curves.values() for c in pair)]
+    y_low, y_high = axis_range(np.concatenate([np.ravel(v) for v in y_values]))
+    y_ticks = svg.nice_ticks(y_low, y_high)
+    left = y_axis_width(y_ticks, 1)
+    thousands = grid / 1000  # the x axis counts people in thousands
+    x = Scale(thousands[0], thousands[-1], left, WIDTH - PAD - 4)
+    y = Scale(y_low, y_high, top + FUNNEL_HEIGHT, top)
+    y_axis(d, y, y_ticks, left, WIDTH - PAD, [_("Per 10,000")])
+    d.open(cls="limits")
+    for level, pattern in zip(LEVELS, LIMIT_DASHES, strict=True):
+        for curve in curves[level]:
+            inside = (curve >= y_low) & (curve <= y_high)
+            xy = list(zip(x(thousands[inside]), y(curve[inside]), strict=True))
+            d.line(xy, LIMIT_INK, 1.2, dash(pattern, 1.2))
+    at = float(y(reference))
+    d.line([(x.start, at), (x.end, at)], LIMIT_INK, 1)
+    d.close()
+    d.open(cls="others")
+    for px, py in zip(x(people[others] / 1000), y(rates[others]), strict=True):
+        marker(d, "o", px, py, OTHERS_GREY, 5)
+    d.close()
     where = N_("not shown because its rate is suppressed")
     if here.any():
         i = int(np.flatnonzero(here)[0])
         where = where_it_falls(rates[i], people[i], reference, tau2)
-        ax.scatter(
-            [people[i] / 1000], [rates[i]], color=dark, marker="D", s=90, zorder=3, label=shown_name
-        )
+        px, py = float(x(people[i] / 1000)), float(y(rates[i]))
+        d.open(id="highlight")
+        marker(d, "D", px, py, dark, 8)
         right_half = people[i] > np.median(grid)
-        ax.annotate(  # its rate (the legend names it), towards the middle: inside the plot
-            language.number(rates[i]),
-            (people[i] / 1000, rates[i]),
-            xytext=(-8, 8) if right_half else (8, 8),
-            ha="right" if right_half else "left",
-            textcoords="offset points",
-            fontweight="bold",
-        )
-    ax.set_xlabel(_wrap(xlabel, 40))
-    ax.set_ylabel(_("Per 10,000"))
-    # above the plot, where it covers no authority
-    fig.legend(loc="outside upper left", frameon=False)
+        # its rate (the legend names it), towards the middle: inside the plot
+        d.text(px - 8 if right_half else px + 8, py - 8, language.number(rates[i]), FONT_PT,
+               bold=True, anchor="end" if right_half else "start", halo=True)  # fmt: skip
+        d.close()
+    ticks = x_ticks(x)
+    title = svg.wrap(xlabel, WIDTH - 2 * PAD, FONT_PT)
+    end = x_axis(d, x, ticks, tick_labels(ticks), top + FUNNEL_HEIGHT, title)
+    svg_text = d.svg(synthetic_label(d, end, synthetic))
     alt = (
         _(
             "Funnel plot of {what} for {n} family court areas of {country}, against "
@@ -151,7 +184,20 @@ def funnel(
         if here.any()
         else _("{highlight} is {where}.").format(highlight=shown_name, where=_(where))
     )
-    return Funnel(Chart(_finish(fig), alt, synthetic), where)
+    return Funnel(Chart(svg_text, alt, synthetic), where)
+
+
+FUNNEL_HEIGHT = 240  # the plot's height (points)
+LIMIT_INK = "#3d3d3d"
+LIMIT_DASHES = ((3.7, 1.6), (1, 1.65))  # 95% dashed, 99.8% dotted
+OTHERS_GREY = "#757575"  # 4.6:1 against white
+
+
+def _point_sample(kind: str, colour: str, size: float):
+    def draw(d: svg.Drawing, x: float, y: float) -> None:
+        marker(d, kind, x + 15, y, colour, size)
+
+    return draw
 
 
 BANDS = 5
@@ -162,7 +208,6 @@ BAND_HATCHES = ("..", "//", "--", "xx", "++")
 OUTLINE = "#595959"
 #: Light fills take dark hatching, dark fills white (the pattern stays visible on both).
 LIGHT_FILLS = 2
-LEGEND_ROW_IN = 0.34  # a legend row at FONT_PT, with its spacing
 
 
 @dataclass(frozen=True)
@@ -194,8 +239,11 @@ def _range(low: float, high: float) -> str:
     return _("{low} to {high}").format(low=language.number(low), high=language.number(high))
 
 
-def _hexagon(centre, **style) -> RegularPolygon:
-    return RegularPolygon(centre, numVertices=6, radius=1 / np.sqrt(3), **style)
+def _hexagon(centre, radius: float) -> str:
+    """A pointy-topped hexagon's outline (an SVG path) around ``centre``."""
+    angles = np.radians(90 + 60 * np.arange(6))
+    corners = np.column_stack([np.cos(angles), -np.sin(angles)]) * radius + centre
+    return svg.points(corners) + " Z"
 
 
 def _top_region(codes, band: np.ndarray, top: int) -> tuple[str, int, int]:
@@ -229,8 +277,8 @@ def _band_styles(n: int) -> list[dict]:
     ]
 
 
-SUPPRESSED = {"facecolor": "white"}
-MISSING = {"facecolor": "white", "linestyle": ":"}
+SUPPRESSED = {"fill": "#ffffff"}
+MISSING_DASH = "1.5 2"  # a missing authority's outline is dotted
 
 
 def _tag(k: int, n: int, text: str) -> str:
@@ -260,46 +308,41 @@ def hex_map(
     band_of = dict(zip(authorities["area_code"], band, strict=True))
     styles = _band_styles(len(ranges))
     name = current().area_name(local_areas()[highlight].name)
-    handles = [
-        Patch(edgecolor=OUTLINE, label=_tag(k, len(ranges), _range(*ranges[k])), **styles[k])
+    d = svg.Drawing(WIDTH)
+    # each band's fill: its colour under its pattern
+    fills = [{"fill": d.hatch(s["hatch"], s["hatchcolor"], s["facecolor"])} for s in styles]
+    entries = [
+        Entry(_tag(k, len(ranges), _range(*ranges[k])), fill_sample(OUTLINE, **fills[k]))
         for k in reversed(range(len(ranges)))
     ]
     if (band < 0).any():
         label = _("{mark} suppressed").format(mark=MARK)
-        handles.append(Patch(edgecolor=OUTLINE, label=label, **SUPPRESSED))
+        entries.append(Entry(label, fill_sample(OUTLINE, **SUPPRESSED)))
     if set(cells["la_code"]) - set(band_of):
         label = _("{missing} not available").format(missing=NOT_AVAILABLE)
-        handles.append(Patch(edgecolor=OUTLINE, label=label, **MISSING))
-    handles.append(Patch(facecolor="white", edgecolor=REFERENCE_INK, linewidth=3, label=name))
-
+        entries.append(Entry(label, fill_sample(OUTLINE, outline_dash=MISSING_DASH, **SUPPRESSED)))
+    entries.append(Entry(name, fill_sample(REFERENCE_INK, 3, fill="white")))
+    top = legend(d, PAD, entries, title=legend_title) + 8
     xy = hexmap.centres(cells["q"], cells["r"])
-    aspect = (np.ptp(xy[:, 1]) + 1.2) / (np.ptp(xy[:, 0]) + 1.2)
-    synthetic = is_synthetic(authorities)
-    fig, ax = _figure(WIDTH_IN * aspect + LEGEND_ROW_IN * (len(handles) + 3), synthetic)
-    for code, centre in zip(cells["la_code"], xy, strict=True):
+    x0, y1 = xy[:, 0].min() - 0.6, xy[:, 1].max() + 0.6
+    scale = (WIDTH - 2 * PAD) / (np.ptp(xy[:, 0]) + 1.2)
+    places = np.column_stack([PAD + (xy[:, 0] - x0) * scale, top + (y1 - xy[:, 1]) * scale])
+    radius = scale / np.sqrt(3)
+    for code, centre in zip(cells["la_code"], places, strict=True):
         k = band_of.get(code)
-        style = MISSING if k is None else SUPPRESSED if k < 0 else styles[k]
-        # (add_artist, not add_patch: the limits are set below, so none is worked out)
-        ax.add_artist(
-            _hexagon(centre, edgecolor=OUTLINE, linewidth=0.8, gid=f"hex-{code}", **style)
-        )
-    here = xy[list(cells["la_code"]).index(highlight)]
-    ax.add_patch(_hexagon(here, facecolor="none", edgecolor="white", linewidth=6))
-    ax.add_patch(
-        _hexagon(here, facecolor="none", edgecolor=REFERENCE_INK, linewidth=3, gid="highlight")
-    )
-    ax.plot(*here, "o", color=REFERENCE_INK, markeredgecolor="white", markersize=6)
-    ax.set_xlim(xy[:, 0].min() - 0.6, xy[:, 0].max() + 0.6)
-    ax.set_ylim(xy[:, 1].min() - 0.6, xy[:, 1].max() + 0.6)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    fig.legend(
-        handles=handles,
-        loc="outside upper left",
-        frameon=False,
-        title=_wrap(legend_title),
-        alignment="left",
-    )
+        fill = SUPPRESSED if k is None or k < 0 else fills[k]
+        d.open(id=f"hex-{code}")
+        d.path(_hexagon(centre, radius), **fill, stroke=OUTLINE, stroke_width=0.8,
+               stroke_dasharray=MISSING_DASH if k is None else None)  # fmt: skip
+        d.close()
+    here = places[list(cells["la_code"]).index(highlight)]
+    d.path(_hexagon(here, radius), fill="none", stroke="white", stroke_width=6)
+    d.open(id="highlight")
+    d.path(_hexagon(here, radius), fill="none", stroke=REFERENCE_INK, stroke_width=3)
+    marker(d, "o", *here, REFERENCE_INK, 6)
+    d.close()
+    end = top + (y1 - xy[:, 1].min() + 0.6) * scale
+    svg_text = d.svg(synthetic_label(d, end, is_synthetic(authorities)))
     k = band_of.get(highlight)
     where = _where(current(), k, ranges)
     rate = dict(zip(authorities["area_code"], rates, strict=True)).get(highlight)
@@ -312,7 +355,7 @@ def hex_map(
         else MARK
         for k in band
     ]
-    return HexMap(Chart(_finish(fig), alt, synthetic), labels, where)
+    return HexMap(Chart(svg_text, alt, is_synthetic(authorities)), labels, where)
 
 
 def _where(lang: Language, k: int | None, ranges) -> str:

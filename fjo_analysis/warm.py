@@ -1,7 +1,7 @@
 """The warm builder: import the analysis and rendering stack once, fork per briefing.
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
-to build a briefing. The server has already imported pandas, matplotlib, statsmodels,
+to build a briefing. The server has already imported pandas, statsmodels,
 papermill, Typst, XlsxWriter and every package module the topic notebooks import (each
 briefing reads its data itself); for each request it forks a child (``socketserver``'s
 ``ForkingMixIn``), which is a fresh copy of that state, runs the notebook with the
@@ -43,7 +43,6 @@ START_SECONDS = 60
 ENGINE = "fjo-inprocess"
 #: What every briefing uses besides the modules its notebook imports.
 STACK = (
-    "matplotlib.pyplot",
     "python_calamine",  # the output check reads workbooks
     "statsmodels.api",
     "fjo_analysis.check",
@@ -91,16 +90,14 @@ def _warm_up(root: Path) -> None:
 def _rehearse(root: Path) -> None:
     """What every child would otherwise work out first: the geography and hex layout,
     both languages' catalogues and number formats, papermill's notebook validator, and
-    fonts and text metrics for charts. No data are read: the server outlives a change of
+    the chart font's widths. No data are read: the server outlives a change of
     extract, never a change of code. (Not Typst: it starts threads a fork would not copy,
     so a child compiling after it would wait for them for ever.)"""
     import datetime as dt
-    import io
 
-    import matplotlib.pyplot as plt
     import nbformat
 
-    from fjo_analysis import geography, hexmap
+    from fjo_analysis import geography, hexmap, svg
     from fjo_analysis.i18n import LANGUAGES, Language
 
     geography.local_areas()
@@ -114,12 +111,8 @@ def _rehearse(root: Path) -> None:
         language.date(dt.date(2026, 1, 1))
     for notebook in sorted((root / "notebooks").glob("*.ipynb"))[:1]:
         nbformat.validate(nbformat.read(notebook, as_version=4))
-    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
-    ax.bar(["2010/11", "2024/25"], [12.5, 30.0], label="Per 10,000 children (number)")
-    ax.set_xlabel("Financial year")
-    fig.legend(loc="outside upper left")
-    fig.savefig(io.StringIO(), format="svg")
-    plt.close(fig)
+    for bold in (False, True):
+        svg.text_width("2024/25", 16, bold)
 
 
 class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):

@@ -436,10 +436,10 @@ def test_a_funnel_plot_shows_every_area_and_its_labels_inside_the_figure(
     once also spanned a label placed in people, squeezing every point against zero under
     a '1e6'); the highlighted area's rate and the legend stay inside the figure, wherever
     the area falls; family court areas are called that, not authorities."""
-    from fjo_analysis import profile_charts
+    from xml.etree import ElementTree
 
-    figures = []
-    monkeypatch.setattr(profile_charts, "_finish", lambda fig: figures.append(fig) or "<svg/>")
+    from fjo_analysis import charts, profile_charts, svg
+
     people = np.array([20_000, 60_000, 150_000, 300_000, 500_000], dtype=float)
     table = pd.DataFrame(
         {
@@ -452,21 +452,26 @@ def test_a_funnel_plot_shows_every_area_and_its_labels_inside_the_figure(
         table, "children", 15.0, 0.5, highlight, "children in care proceedings",
         "England", "Children, summed over the period's years (thousands)", dfj=dfj,
     )  # fmt: skip
-    fig = figures[0]
-    ax = fig.axes[0]
-    low, high = ax.get_xlim()
-    assert low <= people.min() / 1000 and people.max() / 1000 <= high <= people.max() / 1000 * 1.2
-    assert ax.xaxis.get_offset_text().get_text() == ""
-    fig.canvas.draw()
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ElementTree.fromstring(drawn.chart.svg)
+    groups = {g.get("class") or g.get("id"): g for g in root.iter(f"{ns}g")}
+    *tick_texts, title = ["".join(t.itertext()) for t in groups["x-axis"].findall(f"{ns}text")]
+    assert "thousands" in title
+    ticks = [float(t.replace(",", "")) for t in tick_texts]  # no '1e6' under the axis
+    assert ticks and min(ticks) >= people.min() / 1000 * 0.8 and max(ticks) <= 500 * 1.05
+    others = list(groups["others"].iter(f"{ns}path"))
+    assert len(others) == 4  # every other area, as a point
     rate = "18.0" if highlight == "Small" else "13.0"
-    labels = [t for t in ax.texts if t.get_text() == rate]
-    assert len(labels) == 1
-    for artist in [*labels, *fig.legends]:
-        box = artist.get_window_extent()
-        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, artist
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    others = "Other family court areas" if dfj else "Other authorities"
-    assert {"England 15.0", highlight, others} <= set(legend)
+    (label,) = [t for t in groups["highlight"].iter(f"{ns}text") if t.text == rate]
+    width = svg.text_width(rate, charts.FONT_PT, bold=True)
+    x = float(label.get("x"))
+    left = x - width if label.get("text-anchor") == "end" else x
+    assert left >= 0 and left + width <= charts.WIDTH
+    legend = [t.text for t in groups["legend"].iter(f"{ns}text")]
+    others_name = "Other family court areas" if dfj else "Other authorities"
+    assert {"England 15.0", highlight, others_name} <= set(legend)
+    for t in groups["legend"].iter(f"{ns}text"):
+        assert float(t.get("x")) + svg.text_width(t.text, charts.FONT_PT) <= charts.WIDTH
     unit = "family court areas" if dfj else "authorities"
     assert f"for 5 {unit} of England" in drawn.chart.alt
     assert f"{highlight} ({rate}) is within the 95% limits." in drawn.chart.alt
