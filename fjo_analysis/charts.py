@@ -1,4 +1,5 @@
-"""One accessible chart style (UK Government Analysis Function, ``afcharts``).
+"""One accessible chart style (UK Government Analysis Function, ``afcharts``'s colours,
+grid and type), drawn as SVG by :mod:`fjo_analysis.svg`.
 
 Every chart function takes protected tables (``[c]`` where suppressed), draws suppressed
 points as gaps, tells series apart by colour, marker and line style (named in a legend),
@@ -10,6 +11,12 @@ Charts are drawn at a fixed size (:data:`WIDTH_IN` inches wide) with text large 
 read at the narrowest page (:data:`NARROW_PX`): the smallest text, :data:`FONT_PT`, shows at
 ``FONT_PT * NARROW_PX / (WIDTH_IN * 72)`` CSS px there. A chart built from synthetic data
 says so in the image itself, so that a copied chart never looks real.
+
+Layout runs top to bottom: the legend (each label wrapped to the chart's width), the plot
+with its axes (margins measured from the tick labels and axis titles, so nothing is cut
+off and nothing overlaps), then the synthetic-data label; the chart's height is what that
+takes. Drawn groups carry names (``legend``, ``series``, ``bar``, ``value``,
+``reference``, ``x-axis``) that the tests read.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ Independent of how an output was made, it reads what a reader would read:
 * tables (HTML ``<table>``, spreadsheet sheets, CSV): every cell under a count column
   (a header ending "(number)", in Welsh "(nifer)") must be ``[c]``, ``[x]`` or a whole
   number at or above the threshold;
-* running text (HTML text and alt text, PDF text, spreadsheet text cells): no phrase
-  such as "3 children" with a number under the threshold;
+* running text (HTML text, alt text and chart labels, PDF text, spreadsheet text
+  cells): no phrase such as "3 children" with a number under the threshold;
 * the disclosure log beside each briefing: it must exist, and every cell it says was
   suppressed must show ``[c]`` in the HTML table of that name.
 
@@ -15,7 +15,9 @@ The threshold is the build's configured one, never the one written in a log bein
 
 from __future__ import annotations
 
+import base64
 import csv
+import html
 import json
 import re
 import subprocess
@@ -29,6 +31,9 @@ from fjo_analysis.errors import BriefingError
 
 COUNT_HEADER = re.compile(r"\((?:number|nifer)\)\s*$")  # English, Welsh
 SAFE_MARKS = {"[c]", "[x]", ""}
+CHART = "data:image/svg+xml;base64,"  # a chart, embedded in a page
+_SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class _HTMLTables(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[dict] = []
         self.text: list[str] = []
+        self.charts: list[str] = []  # each chart's labels
         self._cell: list[str] | None = None
         self._row: list[tuple[str, str]] | None = None
         self._in_head = False
@@ -96,6 +102,8 @@ class _HTMLTables(HTMLParser):
             self._skip += 1
         if tag == "img" and attrs.get("alt"):
             self.text.append(attrs["alt"])
+        if tag == "img" and (attrs.get("src") or "").startswith(CHART):
+            self.charts.append(chart_labels(base64.b64decode(attrs["src"][len(CHART) :]).decode()))
         if tag == "table":
             self.tables.append(
                 {
@@ -139,6 +147,11 @@ class _HTMLTables(HTMLParser):
             self.text.append(data)
 
 
+def chart_labels(svg: str) -> str:
+    """Every piece of text an SVG chart shows (legend, axes, values), one line each."""
+    return "\n".join(html.unescape(_TAG.sub(" ", t)) for t in _SVG_TEXT.findall(svg))
+
+
 def _log_for(path: Path) -> dict | None:
     log = path.with_name(path.stem + ".disclosure.json")
     return json.loads(log.read_text(encoding="utf-8")) if log.exists() else None
@@ -148,6 +161,8 @@ def check_html(path: Path, threshold: int, log: dict | None) -> list[Leak]:
     parser = _HTMLTables()
     parser.feed(path.read_text(encoding="utf-8"))
     leaks = check_text(path, "text", " ".join(parser.text), threshold)
+    for i, labels in enumerate(parser.charts, start=1):
+        leaks += check_text(path, f"chart {i}", labels, threshold)
     by_name = {}
     for table in parser.tables:
         by_name.setdefault(table["name"], []).append(table)

@@ -56,6 +56,29 @@ def test_leak_in_html_text_and_alt_text(tmp_path):
     assert any("4 newborns" in f for f in found) and any("3 mothers" in f for f in found)
 
 
+def test_leak_in_a_charts_labels(tmp_path):
+    """A chart is an image of text: its labels (here the legend's) are read as a reader
+    reads them."""
+    import base64
+
+    import pandas as pd
+
+    from fjo_analysis import charts
+
+    table = pd.DataFrame({"area": ["Cardiff", "Swansea"], "rate": [12.0, 9.5]})
+    clean = charts.bars(table, "area", "rate", "Per 10,000", "rates", "Cardiff", 11.0, "Wales")
+    leaky = clean.svg.replace(">Wales 11.0<", ">Wales: 6 newborns<")
+    assert leaky != clean.svg
+    page = tmp_path / "x.html"
+    for svg, leaks in ((clean.svg, 0), (leaky, 1)):
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        page.write_text(f'<html><body><img alt="Rates by area." src="{src}"></body></html>')
+        _log(page)
+        found = [str(leak) for leak in check([page], 10)]
+        assert len(found) == leaks, found
+    assert "chart 1" in found[0] and "6 newborns" in found[0]
+
+
 def test_log_driven_check_finds_a_suppressed_cell_shown(suite, tmp_path):
     log = json.loads((suite.reports_dir / "wales" / "outcomes.disclosure.json").read_text())
     page = tmp_path / "outcomes.html"
