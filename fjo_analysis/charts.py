@@ -229,9 +229,10 @@ def y_axis(d: svg.Drawing, y: Scale, ticks, left: float, right: float, label: li
     d.close()
 
 
-def x_axis(d: svg.Drawing, x: Scale, ticks, labels, bottom: float, title: list[str]) -> float:
+def x_axis(d: svg.Drawing, x: Scale, ticks, labels, bottom: float, title: str) -> float:
     """The axis line along the plot's bottom with labelled ticks and the axis's title
-    beneath; returns the bottom of the title."""
+    beneath, centred on the plot and wrapped to its width; returns the title's bottom."""
+    title = svg.wrap(title, x.end - x.start, FONT_PT) if title else []
     d.open(cls="x-axis")
     d.line([(x.start, bottom), (x.end, bottom)], svg.GRID, 1)
     for tick, text in zip(ticks, labels, strict=True):
@@ -422,7 +423,9 @@ def trend(
                     *zip(x(run), yscale(hi[run]), strict=True),
                     *zip(x(back), yscale(lo[back]), strict=True),
                 ]
-                d.path(svg.points(outline) + " Z", **_band_fill(d, band), stroke="none")
+                # a hatched band's edges are drawn too: one a few points tall still shows
+                d.path(svg.points(outline) + " Z", **_band_fill(d, band), stroke=_band_edge(band),
+                       stroke_width=0.8)  # fmt: skip
         values = numbers(table[y])
         for run in runs(values):
             xy = list(zip(x(positions[run]), yscale(values[run]), strict=True))
@@ -454,11 +457,14 @@ def _band_fill(d: svg.Drawing, band: dict) -> dict:
     return band
 
 
+def _band_edge(band: dict) -> str:
+    """A hatched band's outline colour (its hatching's); a tinted band has none."""
+    return "none" if "fill_opacity" in band else band["fill"].rsplit(":", 1)[-1]
+
+
 def _band_sample(band: dict):
     def draw(d: svg.Drawing, x: float, y: float) -> None:
-        fill = _band_fill(d, band)
-        outline = band["fill"].rsplit(":", 1)[-1] if "fill_opacity" not in band else "none"
-        fill_sample(outline, 1, **fill)(d, x, y)
+        fill_sample(_band_edge(band), 1, **_band_fill(d, band))(d, x, y)
 
     return draw
 
@@ -591,8 +597,7 @@ def bars(
         d.line([(at, rows[0][1] if rows else bottom), (at, bottom)], REFERENCE_INK, 1.5,
                dash(DASHES[1], 1.5))  # fmt: skip
         d.close()
-    title = svg.wrap(xlabel, WIDTH - 2 * PAD, FONT_PT)
-    end = x_axis(d, x, ticks, tick_labels(ticks), bottom, title)
+    end = x_axis(d, x, ticks, tick_labels(ticks), bottom, xlabel)
     svg_text = d.svg(synthetic_label(d, end, synthetic))
     alt = _bars_alt(labels, values, what, highlight, reference, reference_label, fmt, ranked)
     return Chart(svg_text, alt, synthetic)

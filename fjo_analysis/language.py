@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules
@@ -54,6 +55,18 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
 
 
+def rounded(value: float, dp: int = 1) -> float:
+    """``value`` to ``dp`` decimal places with halves rounded away from zero (12.5 -> 13,
+    2.25 -> 2.3), as official statistics round: the one rounding of every published
+    figure, so a chart, a sentence, a table and a workbook never read differently.
+    (Python's own rounding takes halves to the even neighbour: 12.5 -> 12.)"""
+    value = float(value)
+    if not math.isfinite(value):
+        return value
+    step = Decimal(1).scaleb(-dp)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def count(value) -> str:
     """1240 -> '1,240'; [c] stays '[c]'; missing -> 'not available'."""
     if value == MARK:
@@ -69,7 +82,7 @@ def number(value, dp: int = 1) -> str:
         return MARK
     if not _is_number(value):
         return NOT_AVAILABLE
-    return f"{value:,.{dp}f}"
+    return f"{rounded(value, dp):,.{dp}f}"
 
 
 def percent(value, dp: int = 0) -> str:

@@ -154,8 +154,7 @@ def funnel(
                bold=True, anchor="end" if right_half else "start", halo=True)  # fmt: skip
         d.close()
     ticks = x_ticks(x)
-    title = svg.wrap(xlabel, WIDTH - 2 * PAD, FONT_PT)
-    end = x_axis(d, x, ticks, tick_labels(ticks), top + FUNNEL_HEIGHT, title)
+    end = x_axis(d, x, ticks, tick_labels(ticks), top + FUNNEL_HEIGHT, xlabel)
     svg_text = d.svg(synthetic_label(d, end, synthetic))
     alt = (
         _(
@@ -223,7 +222,7 @@ def rate_bands(rates, n: int = BANDS) -> tuple[np.ndarray, list[tuple[float, flo
     rates share a band, so there are fewer bands where rates repeat: rates as published (to
     one decimal place), so two that read the same are never in different bands and no band
     ends where the next begins ("18.0 to 21.3", "21.3 to 31.3")."""
-    rates = np.round(np.asarray(rates, dtype=float), 1)
+    rates = np.array([language.rounded(r, 1) for r in np.asarray(rates, dtype=float)])
     band = np.full(len(rates), -1)
     known = ~np.isnan(rates)
     if not known.any():

@@ -47,6 +47,10 @@ PER_YEAR = {
     "children": N_("per 10,000 children a year"),
     "live births": N_("per 10,000 live births a year"),
 }
+RATE_COLUMN = {  # a table's rate column, in the rate's own unit
+    "children": N_("Rate per 10,000 children"),
+    "live births": N_("Rate per 10,000 live births"),
+}
 SUMMED = {
     "children": N_("Children, summed over the period's years (thousands)"),
     "live births": N_("Live births, summed over the period's years (thousands)"),
@@ -140,7 +144,7 @@ def _rate_section(
     columns = {
         "year": _("Period (financial years)"),
         count: None,
-        "rate": None,
+        "rate": _(RATE_COLUMN[per]),
         "rate_lower": None,
         "rate_upper": None,
         "comparator_rate": _("{country}: rate per 10,000, same years").format(country=country),
@@ -195,7 +199,14 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
                 else N_("{heading}: authorities of {region}, {year}")
             ).format(heading=section.heading, year=_year(latest.year), **forms("region", region)),
             section.neighbours,
-            ["area", count, "rate", "rate_lower", "rate_upper", "comparison"],
+            {
+                "area": None,
+                count: None,
+                "rate": _(RATE_COLUMN[per]),
+                "rate_lower": None,
+                "rate_upper": None,
+                "comparison": None,
+            },
         )
     )
     tau2, reference = latest.get("funnel_tau2"), latest.comparator_rate
@@ -236,7 +247,7 @@ def _add_charts(b, section: Section, table: str, latest, noun: str, per: str, co
             mine,
             {
                 "area": None,
-                "rate": None,
+                "rate": _(RATE_COLUMN[per]),
                 "comparator_rate": _("{country}: rate per 10,000, same years").format(
                     country=b.value(country)
                 ),

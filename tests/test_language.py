@@ -30,10 +30,39 @@ def test_suppressed_values_read_plainly():
 
 
 @pytest.mark.parametrize(
-    "value,dp,text", [(12345.678, 1, "12,345.7"), (0.05, 1, "0.1"), (2.5, 0, "2")]
+    "value,dp,text",
+    [
+        (12345.678, 1, "12,345.7"),
+        (0.05, 1, "0.1"),
+        (2.5, 0, "3"),  # halves away from zero, as official statistics round (not to even)
+        (12.5, 0, "13"),
+        (2.25, 1, "2.3"),
+        (-2.25, 1, "-2.3"),
+        (13.48, 0, "13"),
+    ],
 )
 def test_number_rounding(value, dp, text):
-    assert language.number(value, dp) == text  # Python rounds half to even: 2.5 -> 2
+    assert language.number(value, dp) == text
+
+
+def test_every_output_rounds_a_half_the_same_way():
+    """A share of exactly 12.5% reads 13% in a chart or sentence, and 12.5 in a table, a
+    workbook and the CSV; 2.25 reads 2.3 everywhere (Python's round() gives 2.2)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from fjo_analysis.profile_charts import rate_bands
+    from fjo_analysis.render import csv, parts, xlsx
+
+    assert round(2.25, 1) == 2.2 and round(12.5) == 12  # what the outputs must not do
+    for value in (2.25, 12.5, 0.125, 46 / 368 * 100):
+        expected = float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        assert language.rounded(value, 1) == expected
+        assert parts.format_cell(value, "pct") == f"{expected:,.1f}"
+        assert xlsx._cell(value, "pct") == expected
+        assert csv.value_text(value, "%") == f"{expected:.1f}"
+    assert language.percent(46 / 368 * 100) == "13%"
+    band, ranges = rate_bands([21.25, 21.3, 5.0, 8.0, 12.0, 30.0])
+    assert band[0] == band[1] and ranges[band[0]][0] == 21.3  # both published as 21.3
 
 
 def test_trend_sentences():

@@ -270,6 +270,27 @@ def test_a_profile_is_published_in_three_formats(profiles):
     assert headings
 
 
+def test_every_rate_column_names_its_own_unit(profiles):
+    """A newborn rate is per 10,000 live births in each table that shows it (the section's,
+    the region's and the funnel plot's), as the chart beside it says; a child rate is per
+    10,000 children."""
+    seen = []
+    tables = [
+        table
+        for page in sorted(profiles.glob("*.html"))
+        for table in BeautifulSoup(page.read_text(), "html.parser").find_all("table")
+    ]
+    for table in tables:
+        caption = " ".join(table.find("caption").get_text(" ").split())
+        headers = [" ".join(th.get_text(" ").split()) for th in table.find_all("th")]
+        seen.append((caption, [h for h in headers if h.startswith("Rate per 10,000")]))
+    newborns = [rates for caption, rates in seen if "Newborns in care proceedings" in caption]
+    children = [rates for caption, rates in seen if "Children in care proceedings" in caption]
+    assert len(newborns) >= 2 and len(children) >= 2, seen
+    assert all(rates == ["Rate per 10,000 live births"] for rates in newborns), seen
+    assert all(rates == ["Rate per 10,000 children"] for rates in children), seen
+
+
 def test_a_mostly_suppressed_profile_says_why(profiles, project):
     html = BeautifulSoup((profiles / "E06000053.html").read_text(), "html.parser")
     text = " ".join(html.get_text(" ").split())

@@ -98,3 +98,42 @@ def test_points_keep_their_order_and_place():
     flipped = charts.Scale(0, 10, 300, 100)  # y: up the page
     assert flipped(np.array([0, 10])).tolist() == [300, 100]
     assert svg.points([(1, 2.345), (3.1, 4)]) == "M 1 2.35 L 3.1 4"
+
+
+def _outside(chart_svg: str) -> list[str]:
+    """Lines of (unturned) text that reach past the chart's left or right edge."""
+    root = ET.fromstring(chart_svg)
+    width = float(root.get("viewBox").split()[2])
+    off = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("transform"):
+            continue
+        size, bold = float(text.get("font-size")), text.get("font-weight") == "bold"
+        anchor = text.get("text-anchor", "start")
+        lines = [t.text for t in text.findall(f"{SVG}tspan")] or [text.text]
+        for line in lines:
+            w = svg.text_width(line, size, bold)
+            x = float(text.get("x"))
+            left = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+            if left < 0 or left + w > width + 0.5:
+                off.append(line)
+    return off
+
+
+def test_no_chart_text_runs_off_the_chart():
+    """Long names, legend entries and axis titles wrap to fit (a Welsh funnel plot's axis
+    title once ran 4 points past the right edge: it was wrapped to the chart, not the
+    plot it is centred on)."""
+    from fjo_analysis.profile_charts import funnel
+
+    long = "Plant, wedi'u symio dros flynyddoedd y cyfnod (miloedd) " * 2
+    names = ["Castell-nedd Port Talbot", "Rhondda Cynon Taf", "Bro Morgannwg"]
+    table = pd.DataFrame({"area": names, "rate": [12.0, 30.5, 9.0], "children": [4e4, 6e4, 3e4]})
+    drawn = funnel(table, "children", 14.0, 0.3, names[0], "plant", "Cymru", long)
+    assert _outside(drawn.chart.svg) == []
+    bars = charts.bars(table, "area", "rate", long, "rates", names[1], 14.0, long)
+    assert _outside(bars.svg) == []
+    years = pd.DataFrame({"year": ["2022/23", "2023/24", "2024/25"], "rate": [1.0, 2.0, 3.0]})
+    trend = charts.trend({long: years, "Cymru": years}, "rate", long, "r", reference=2.0,
+                         reference_label=long)  # fmt: skip
+    assert _outside(trend.svg) == []

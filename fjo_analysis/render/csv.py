@@ -26,6 +26,7 @@ from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.figures.compute import period_label
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import area, local_areas
+from fjo_analysis.language import rounded
 from fjo_analysis.render.parts import BriefingDoc
 from fjo_analysis.report import COLUMNS
 
@@ -66,7 +67,7 @@ def value_text(value, unit: str) -> str:
     if unit == "p-value":
         return f"{float(value):.4f}"
     if unit in ("per 10,000", "%", "weeks"):
-        return f"{float(value):.1f}"
+        return f"{rounded(value, 1):.1f}"
     return f"{float(value):g}"
 
 

@@ -11,7 +11,7 @@ from fjo_analysis import i18n
 from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.i18n import N_, _
-from fjo_analysis.language import NOT_AVAILABLE_NOTE
+from fjo_analysis.language import NOT_AVAILABLE_NOTE, rounded
 from fjo_analysis.release import Release
 from fjo_analysis.settings import Settings
 from fjo_analysis.stats.rates import NOT_SIGNIFICANT
@@ -218,4 +218,4 @@ def format_cell(value, kind: str) -> str:
         return f"{int(value):,}"
     if kind == "p":
         return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
-    return f"{float(value):,.1f}"
+    return f"{rounded(value, 1):,.1f}"

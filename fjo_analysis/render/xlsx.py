@@ -21,6 +21,7 @@ import xlsxwriter
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
 from fjo_analysis.i18n import N_, _
+from fjo_analysis.language import rounded
 from fjo_analysis.methods import summary
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, BriefingDoc, format_cell
 
@@ -50,7 +51,7 @@ def _cell(value, kind):
     if kind == "count" and isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
     if kind in ("rate", "pct", "weeks") and isinstance(value, int | float):
-        return round(float(value), 1)
+        return rounded(value, 1)
     if kind == "p" and isinstance(value, int | float):
         return round(float(value), 4)
     return value
