@@ -149,9 +149,12 @@ def funnel(
         d.open(id="highlight")
         marker(d, "D", px, py, dark, 8)
         right_half = people[i] > np.median(grid)
-        # its rate (the legend names it), towards the middle: inside the plot
-        d.text(px - 8 if right_half else px + 8, py - 8, language.number(rates[i]), FONT_PT,
-               bold=True, anchor="end" if right_half else "start", halo=True)  # fmt: skip
+        # its rate (the legend names it), towards the middle (inside the plot) and on the
+        # far side of the country's line from it (clear of the line)
+        below = rates[i] < reference
+        d.text(px - 8 if right_half else px + 8,
+               py + 8 + FONT_PT * svg.ASCENT if below else py - 8, language.number(rates[i]),
+               FONT_PT, bold=True, anchor="end" if right_half else "start", halo=True)  # fmt: skip
         d.close()
     ticks = x_ticks(x)
     end = x_axis(d, x, ticks, tick_labels(ticks), top + FUNNEL_HEIGHT, xlabel)

@@ -488,6 +488,11 @@ def test_a_funnel_plot_shows_every_area_and_its_labels_inside_the_figure(
     x = float(label.get("x"))
     left = x - width if label.get("text-anchor") == "end" else x
     assert left >= 0 and left + width <= charts.WIDTH
+    # the label is on the far side of the country's line (the last of the limits' lines)
+    line_y = float(list(groups["limits"].iter(f"{ns}path"))[-1].get("d").split()[2])
+    baseline = float(label.get("y"))
+    top = baseline - charts.FONT_PT * svg.ASCENT
+    assert not top - 2 <= line_y <= baseline + charts.FONT_PT * svg.DESCENT + 2
     legend = [t.text for t in groups["legend"].iter(f"{ns}text")]
     others_name = "Other family court areas" if dfj else "Other authorities"
     assert {"England 15.0", highlight, others_name} <= set(legend)
