@@ -451,6 +451,43 @@ def test_a_chart_fits_its_page_legibly_or_gives_way_to_its_table(bars, expected)
     assert _words_off_the_body(pdf, "Profile · built 2026-01-01 00:00 UTC") == []
 
 
+def test_the_data_of_a_chart_too_long_to_print_follows_its_sentence():
+    """A chart too long to print is a sentence; its table (33 short rows: one page's worth)
+    starts right under it, breaking where the page ends, instead of moving whole to the
+    next page and leaving the sentence alone on a nearly empty one (London's borough
+    profiles had such a page, and were compiled at every chart width trying to mend it)."""
+    chart = _bars_of(33)
+    assert pdf_render.chart_size(chart.svg, pdf_render.CHART_WIDTHS[0]) is None
+    table = {
+        "caption": "Data for: rates",
+        "columns": [
+            {"label": "Area", "kind": "text"},
+            {"label": "Rate", "kind": "rate"},
+            {"label": "Compared", "kind": "text"},
+        ],  # fmt: skip
+        "rows": [[f"Area {i}", 10.0 + i, "lower"] for i in range(33)],
+        "notes": [],
+    }
+    assert pdf_render.LONG_TABLE_ROWS < 33 and pdf_render.printed_lines(table) < 65
+    part = {"svg": chart.svg, "alt": chart.alt, "caption": "Rates by area", "table": table}
+    doc_source = (
+        pdf_render.opening("Profile", "2026-01-01 00:00 UTC", Language("en"), False)
+        + "Opening paragraph.\n\n" * 30
+    )
+    inputs: dict[str, str] = {}
+    body = pdf_render._figure(part, "figure0", pdf_render.CHART_WIDTHS[0], inputs)
+    body += pdf_render._table(table, flows=True)
+    pdf = pdf_render.typst.compile((doc_source + body).encode(), sys_inputs=inputs)
+    pages = pdf_render.pdf_text(pdf)
+    assert "too long to print legibly" in pages[0] and "Area 0" in pages[0]
+    assert pdf_render.sparse_pages(pdf) == []
+    kept_whole = pdf_render.typst.compile(
+        (doc_source + pdf_render._figure(part, "figure0", "50%", {}) + pdf_render._table(table))
+        .encode()
+    )  # fmt: skip
+    assert "Area 0" not in pdf_render.pdf_text(kept_whole)[0]  # what flowing mends
+
+
 def test_printed_lines_count_wrapped_cells():
     table = {
         "columns": [{"label": "Area", "kind": "text"}, {"label": "Rate", "kind": "rate"}],

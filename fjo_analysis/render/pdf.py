@@ -100,7 +100,7 @@ def printed_lines(t: dict) -> int:
     )
 
 
-def _table(t: dict) -> str:
+def _table(t: dict, flows: bool = False) -> str:
     align = ", ".join("right" if c["kind"] != "text" else "left" for c in t["columns"])
     header = ", ".join(f"[*{escape(c['label'])}*]" for c in t["columns"])
     cells = ", ".join(
@@ -112,10 +112,14 @@ def _table(t: dict) -> str:
     # a table that fits on a page is kept whole (on the next page if need be), so its
     # caption is never stranded at the foot of a page. Its figure is a block that does not
     # break unless told to: a table longer than a page is told, so it breaks with its
-    # header repeated instead of running off the page's foot
-    breakable = "true" if len(t["rows"]) > LONG_TABLE_ROWS else "false"
+    # header repeated instead of running off the page's foot. A table that ``flows`` (the
+    # data of a chart too long to print, which is a sentence) breaks wherever the page
+    # ends: kept whole it would leave the sentence alone on a page
+    breakable = "true" if flows or len(t["rows"]) > LONG_TABLE_ROWS else "false"
     figure_breaks = (
-        "#show figure: set block(breakable: true)\n" if printed_lines(t) > PAGE_ROWS else ""
+        "#show figure: set block(breakable: true)\n"
+        if flows or printed_lines(t) > PAGE_ROWS
+        else ""
     )
     return (
         f"#block(breakable: {breakable}, width: 100%)[{figure_breaks}#figure(kind: table, "
@@ -167,7 +171,8 @@ def source(
         kind = part["kind"]
         if kind == "figure":
             parts.append(_figure(part, f"figure{i}", chart_width, inputs))
-            parts.append(_table(part["table"]))
+            printed = chart_size(part["svg"], chart_width) is not None
+            parts.append(_table(part["table"], flows=not printed))
         elif kind == "table":
             parts.append(_table(part))
         elif kind == "section":
