@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import math
-import textwrap
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -62,11 +61,6 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
                 line = candidate
         lines.append(line)
     return lines
-
-
-def wrap_chars(text: str, width: int = 30) -> str:
-    """``text`` broken at spaces every ``width`` characters (lines joined by newlines)."""
-    return textwrap.fill(text, width)
 
 
 def nice_ticks(low: float, high: float, target: int = 6) -> list[float]:
