@@ -77,33 +77,27 @@ def dash(pattern, width: float) -> str | None:
 def marker(d: svg.Drawing, kind: str, x: float, y: float, colour: str, size: float = 7) -> None:
     """A filled marker of ``kind`` (matplotlib's letters) centred on ``x, y``."""
     r = size / 2
-    shapes = {
-        "s": [(-r, -r), (r, -r), (r, r), (-r, r)],
-        "^": [(0, -r * 1.15), (r * 1.1, r * 0.75), (-r * 1.1, r * 0.75)],
-        "v": [(0, r * 1.15), (r * 1.1, -r * 0.75), (-r * 1.1, -r * 0.75)],
-        "D": [(0, -r * 1.3), (r * 1.3, 0), (0, r * 1.3), (-r * 1.3, 0)],
-        "P": [(a * r / 3, b * r / 3) for a, b in _PLUS],
-        "X": [(r / 3 * (a - b) * 0.75, r / 3 * (a + b) * 0.75) for a, b in _PLUS],
-    }
     if kind == "o":
-        d.path(
+        outline = (
             f"M {svg.number(x - r)} {svg.number(y)} a {r} {r} 0 1 0 {2 * r} 0 "
-            f"a {r} {r} 0 1 0 {-2 * r} 0 Z",
-            fill=colour,
-            stroke="white",
-            stroke_width=0.5,
+            f"a {r} {r} 0 1 0 {-2 * r} 0 Z"
         )
-        return
-    d.path(
-        svg.points([(x + dx, y + dy) for dx, dy in shapes[kind]]) + " Z",
-        fill=colour,
-        stroke="white",
-        stroke_width=0.5,
-    )
+    else:
+        outline = svg.points([(x + dx, y + dy) for dx, dy in _SHAPES[kind](r)]) + " Z"
+    d.path(outline, fill=colour, stroke="white", stroke_width=0.5)
 
 
 _PLUS = [(-1, -3), (1, -3), (1, -1), (3, -1), (3, 1), (1, 1), (1, 3), (-1, 3), (-1, 1), (-3, 1),
          (-3, -1), (-1, -1)]  # fmt: skip
+#: Each marker's corners around its centre, for a marker of radius ``r``.
+_SHAPES = {
+    "s": lambda r: [(-r, -r), (r, -r), (r, r), (-r, r)],
+    "^": lambda r: [(0, -r * 1.15), (r * 1.1, r * 0.75), (-r * 1.1, r * 0.75)],
+    "v": lambda r: [(0, r * 1.15), (r * 1.1, -r * 0.75), (-r * 1.1, -r * 0.75)],
+    "D": lambda r: [(0, -r * 1.3), (r * 1.3, 0), (0, r * 1.3), (-r * 1.3, 0)],
+    "P": lambda r: [(a * r / 3, b * r / 3) for a, b in _PLUS],
+    "X": lambda r: [(r / 3 * (a - b) * 0.75, r / 3 * (a + b) * 0.75) for a, b in _PLUS],
+}
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,8 @@ def synthetic_label(d: svg.Drawing, top: float, synthetic: bool) -> float:
 
 @dataclass(frozen=True)
 class Scale:
-    """Data values to points along one axis (``flip``: upwards, as y runs)."""
+    """Data values (``low`` to ``high``) to points (``start`` to ``end``) along one axis;
+    a y axis runs from a larger ``start`` to a smaller ``end``, upwards."""
 
     low: float
     high: float
@@ -385,13 +380,9 @@ def trend(
         mark = MARKERS[i % len(MARKERS)]
         entries.append(Entry(label, line_sample(colour, 2.5, pattern, mark)))
         band = None
-        if lower and upper:
-            band = (
-                {"fill": colour, "fill_opacity": 0.25}
-                if i == 0
-                else {"fill": f"hatch:{HATCHES[(i - 1) % len(HATCHES)]}:{colour}"}
-            )
-            entries.append(Entry(f"{label}: {band_label}", _band_sample(band)))
+        if lower and upper:  # the first series' band tinted, the others' hatched
+            band = Band(colour, HATCHES[(i - 1) % len(HATCHES)] if i else None)
+            entries.append(Entry(f"{label}: {band_label}", band.sample))
         drawn.append((table, colour, pattern, mark, band))
     if reference is not None:
         entries.append(Entry(reference_label, line_sample(REFERENCE_INK, 1.5, DASHES[1])))
@@ -424,7 +415,7 @@ def trend(
                     *zip(x(back), yscale(lo[back]), strict=True),
                 ]
                 # a hatched band's edges are drawn too: one a few points tall still shows
-                d.path(svg.points(outline) + " Z", **_band_fill(d, band), stroke=_band_edge(band),
+                d.path(svg.points(outline) + " Z", **band.fill(d), stroke=band.edge,
                        stroke_width=0.8)  # fmt: skip
         values = numbers(table[y])
         for run in runs(values):
@@ -448,25 +439,25 @@ def trend(
 PLOT_HEIGHT = 190
 
 
-def _band_fill(d: svg.Drawing, band: dict) -> dict:
-    """Style of a band: a tint, or hatching ('hatch:<pattern>:<colour>')."""
-    fill = band["fill"]
-    if fill.startswith("hatch:"):
-        _kind, pattern, colour = fill.split(":")
-        return {"fill": d.hatch(pattern, colour)}
-    return band
+@dataclass(frozen=True)
+class Band:
+    """A series' band: a tint of its colour, or ``hatch`` in its colour (whose edges are
+    drawn too, so a band a few points tall still shows)."""
 
+    colour: str
+    hatch: str | None = None
 
-def _band_edge(band: dict) -> str:
-    """A hatched band's outline colour (its hatching's); a tinted band has none."""
-    return "none" if "fill_opacity" in band else band["fill"].rsplit(":", 1)[-1]
+    def fill(self, d: svg.Drawing) -> dict:
+        if self.hatch:
+            return {"fill": d.hatch(self.hatch, self.colour)}
+        return {"fill": self.colour, "fill_opacity": 0.25}
 
+    @property
+    def edge(self) -> str:
+        return self.colour if self.hatch else "none"
 
-def _band_sample(band: dict):
-    def draw(d: svg.Drawing, x: float, y: float) -> None:
-        fill_sample(_band_edge(band), 1, **_band_fill(d, band))(d, x, y)
-
-    return draw
+    def sample(self, d: svg.Drawing, x: float, y: float) -> None:
+        fill_sample(self.edge, 1, **self.fill(d))(d, x, y)
 
 
 def year_axis(d: svg.Drawing, x: Scale, ticks: list[tuple[int, str]], bottom: float) -> float:
@@ -575,11 +566,11 @@ def bars(
         lines = svg.wrap(shown, WIDTH - 2 * PAD, FONT_PT, is_bold)
         rows.append((lines, top))
         top += LINE * len(lines) + BAR + 8
-    bottom = top
+    plot_top, bottom = (rows[0][1] if rows else top), top
     d.open(cls="grid")
     for tick in ticks:
         at = float(x(tick))
-        d.line([(at, rows[0][1] if rows else bottom), (at, bottom)], svg.GRID, 0.6)
+        d.line([(at, plot_top), (at, bottom)], svg.GRID, 0.6)
     d.close()
     for (lines, row_top), v, text, is_bold, name in zip(rows, values, texts, bold, labels,
                                                          strict=True):  # fmt: skip
@@ -594,8 +585,7 @@ def bars(
     if reference is not None:
         at = float(x(reference))
         d.open(cls="reference")
-        d.line([(at, rows[0][1] if rows else bottom), (at, bottom)], REFERENCE_INK, 1.5,
-               dash(DASHES[1], 1.5))  # fmt: skip
+        d.line([(at, plot_top), (at, bottom)], REFERENCE_INK, 1.5, dash(DASHES[1], 1.5))
         d.close()
     end = x_axis(d, x, ticks, tick_labels(ticks), bottom, xlabel)
     svg_text = d.svg(synthetic_label(d, end, synthetic))

@@ -20,6 +20,7 @@ from afcharts.af_colours import get_af_colours
 
 from fjo_analysis import hexmap, language, svg
 from fjo_analysis.charts import (
+    DASHES,
     FONT_PT,
     MAX_ALT,
     PAD,
@@ -191,7 +192,7 @@ def funnel(
 
 FUNNEL_HEIGHT = 240  # the plot's height (points)
 LIMIT_INK = "#3d3d3d"
-LIMIT_DASHES = ((3.7, 1.6), (1, 1.65))  # 95% dashed, 99.8% dotted
+LIMIT_DASHES = (DASHES[1], DASHES[2])  # 95% dashed, 99.8% dotted
 OTHERS_GREY = "#757575"  # 4.6:1 against white
 
 
@@ -344,7 +345,8 @@ def hex_map(
     marker(d, "o", *here, REFERENCE_INK, 6)
     d.close()
     end = top + (y1 - xy[:, 1].min() + 0.6) * scale
-    svg_text = d.svg(synthetic_label(d, end, is_synthetic(authorities)))
+    synthetic = is_synthetic(authorities)
+    svg_text = d.svg(synthetic_label(d, end, synthetic))
     k = band_of.get(highlight)
     where = _where(current(), k, ranges)
     rate = dict(zip(authorities["area_code"], rates, strict=True)).get(highlight)
@@ -357,7 +359,7 @@ def hex_map(
         else MARK
         for k in band
     ]
-    return HexMap(Chart(svg_text, alt, is_synthetic(authorities)), labels, where)
+    return HexMap(Chart(svg_text, alt, synthetic), labels, where)
 
 
 def _where(lang: Language, k: int | None, ranges) -> str:

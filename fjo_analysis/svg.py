@@ -188,7 +188,7 @@ class Drawing:
         else:
             step = number(size * LINE_HEIGHT)
             body = "".join(
-                f'<tspan x="{number(x)}"{f" dy={chr(34)}{step}{chr(34)}" if i else ""}>'
+                f"<tspan{_attributes({'x': number(x), 'dy': step if i else None})}>"
                 f"{escape(line)}</tspan>"
                 for i, line in enumerate(lines)
             )

@@ -442,7 +442,7 @@ def test_a_chart_fits_its_page_legibly_or_gives_way_to_its_table(bars, expected)
     source = (
         pdf_render.opening("Profile", "2026-01-01 00:00 UTC", Language("en"), False)
         + "Opening paragraph.\n\n"
-        + pdf_render._figure(part, "figure0", pdf_render.CHART_WIDTHS[0], inputs)
+        + pdf_render._figure(part, "figure0", size, inputs)
         + pdf_render._table(table)
     )
     pdf = pdf_render.typst.compile(source.encode(), sys_inputs=inputs, pdf_standards=["ua-1"])
@@ -475,14 +475,14 @@ def test_the_data_of_a_chart_too_long_to_print_follows_its_sentence():
         + "Opening paragraph.\n\n" * 30
     )
     inputs: dict[str, str] = {}
-    body = pdf_render._figure(part, "figure0", pdf_render.CHART_WIDTHS[0], inputs)
+    body = pdf_render._figure(part, "figure0", None, inputs)
     body += pdf_render._table(table, flows=True)
     pdf = pdf_render.typst.compile((doc_source + body).encode(), sys_inputs=inputs)
     pages = pdf_render.pdf_text(pdf)
     assert "too long to print legibly" in pages[0] and "Area 0" in pages[0]
     assert pdf_render.sparse_pages(pdf) == []
     kept_whole = pdf_render.typst.compile(
-        (doc_source + pdf_render._figure(part, "figure0", "50%", {}) + pdf_render._table(table))
+        (doc_source + pdf_render._figure(part, "figure0", None, {}) + pdf_render._table(table))
         .encode()
     )  # fmt: skip
     assert "Area 0" not in pdf_render.pdf_text(kept_whole)[0]  # what flowing mends

@@ -54,11 +54,11 @@ def chart_size(svg: str, width: str) -> str | None:
     return None
 
 
-def _figure(part: dict, key: str, width: str, inputs: dict[str, str]) -> str:
-    """A chart and its caption; a chart too long for the page is a sentence saying so
-    (in the figure, so the figures are numbered as on the web page)."""
+def _figure(part: dict, key: str, size: str | None, inputs: dict[str, str]) -> str:
+    """A chart at its ``size`` (:func:`chart_size`) and its caption; a chart too long for
+    the page (no size) is a sentence saying so (in the figure, so the figures are
+    numbered as on the web page)."""
     caption = escape(part["caption"])
-    size = chart_size(part["svg"], width)
     if size is None:  # (its alt text, which PDF/UA asks of a figure: the note and the chart's)
         note = _(TOO_LONG)
         return (
@@ -170,9 +170,9 @@ def source(
     for i, part in enumerate(doc.body):
         kind = part["kind"]
         if kind == "figure":
-            parts.append(_figure(part, f"figure{i}", chart_width, inputs))
-            printed = chart_size(part["svg"], chart_width) is not None
-            parts.append(_table(part["table"], flows=not printed))
+            size = chart_size(part["svg"], chart_width)
+            parts.append(_figure(part, f"figure{i}", size, inputs))
+            parts.append(_table(part["table"], flows=size is None))
         elif kind == "table":
             parts.append(_table(part))
         elif kind == "section":
