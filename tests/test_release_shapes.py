@@ -79,6 +79,9 @@ def test_a_private_law_only_extract_skips_the_public_law_topics(tmp_path, capsys
     prepare(tmp_path / "private.parquet", config.processed_dir, synthetic=True)
     build(config.processed_dir, config.stats_dir, Rules())
     assert Store(config.stats_dir).manifest["law_types"] == ["private"]
+    # the store's audit (which `fjo stats` runs) reads the public-law tables as empty
+    findings, checked = audit_store(config.stats_dir, Rules())
+    assert findings == [] and checked
     for topic in ("care-proceedings", "infants", "timeliness", "outcomes", "recurrence"):
         assert build_briefing("wales", topic, config) == 0.0
         assert "skipped: the extract has no public-law cases" in capsys.readouterr().out
