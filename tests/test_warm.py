@@ -38,7 +38,17 @@ def test_a_server_whose_code_changed_answers_stale_and_exits(monkeypatch, tmp_pa
     server, path = _serving(monkeypatch, tmp_path, idle=30)
     monkeypatch.setattr(warm, "_code_mtime", lambda: float("inf"))  # edited since it started
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        conn.connect(str(path))
+        # the socket's file exists from bind(); connections are taken from listen(), a
+        # moment later (a loaded machine once refused the first attempt in between)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                conn.connect(str(path))
+                break
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         assert json.loads(conn.makefile("rb").readline()) == {"stale": True}
     server.join(10)
     assert not server.is_alive() and not path.exists()
