@@ -30,7 +30,7 @@ from fjo_analysis.files import (
     sweep_temporaries,
     writing,
 )
-from fjo_analysis.params import area_params
+from fjo_analysis.params import area_params, topics
 
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
     import nbformat
@@ -103,14 +103,14 @@ def execute(
         ) from None
 
 
-def _related(area_slug: str, code: str, root: Path, lang: str = "en"):
+def _related(area_slug: str, code: str, config: settings.Settings, lang: str = "en"):
     """The links between a briefing and its area's profiles (:mod:`fjo_analysis.related`),
-    in the document's language."""
+    in the document's language (none to a topic this extract has no figures for)."""
     from fjo_analysis import profiles, related
 
     if area_slug == profiles.PROFILES:
-        return related.for_profile(code, root, lang)
-    return related.for_briefing(code, root, lang)
+        return related.for_profile(code, config.root, lang, unpublished_topics(config))
+    return related.for_briefing(code, config.root, lang)
 
 
 def document_suffix(area_slug: str, topic: str, lang: str) -> str:
@@ -155,7 +155,7 @@ def render(
     temporary = {final: staged(final) for final in order}
     try:
         with writing(targets["html"]):
-            links = _related(area_slug, str(doc.parameters["area"]), config.root, lang)
+            links = _related(area_slug, str(doc.parameters["area"]), config, lang)
             temporary[targets["html"]].write_text(html.render(doc, rules, links), encoding="utf-8")
         with writing(targets["pdf"]):
             temporary[targets["pdf"]].write_bytes(pdf.render(doc, rules))
@@ -212,11 +212,13 @@ def build(
 ) -> float:
     """Execute and render one briefing in one language; print a progress line; return
     seconds taken. A topic with nothing to publish for this extract is skipped with a
-    message."""
+    message, and its outputs from an earlier extract are withdrawn."""
     start = time.perf_counter()
-    name = f"{area_slug}/{topic}{document_suffix(area_slug, topic, lang)}"
+    suffix = document_suffix(area_slug, topic, lang)
+    name = f"{area_slug}/{topic}{suffix}"
     reason = nothing_to_publish(topic, config)
     if reason:
+        withdraw(area_slug, f"{topic}{suffix}", config)
         print(f"{progress(config)} {name} skipped: {reason}", flush=True)
         return 0.0
     nb = execute(area_slug, topic, config, engine, lang)
@@ -236,6 +238,20 @@ def run(
     """Build one briefing as ``fjo build`` does (the warm builder's children call this):
     an error is reported in one line on stderr; returns the exit code."""
     return reported(lambda: build(area_slug, topic, config, engine, lang))
+
+
+def withdraw(area_slug: str, document: str, config: settings.Settings) -> None:
+    """Remove a document's published outputs and disclosure logs (built from an earlier
+    extract), so a release never mixes extracts."""
+    folder = config.reports_dir / area_slug
+    for name in [f"{document}.{fmt}" for fmt in FORMATS] + [f"{document}.disclosure.json"]:
+        remove_quietly(folder / name)
+    remove_quietly(config.build_dir / "disclosure" / area_slug / f"{document}.json")
+
+
+def unpublished_topics(config: settings.Settings) -> dict[str, str]:
+    """Every topic with nothing to publish for this extract, and why."""
+    return {t: why for t in topics(config.root) if (why := nothing_to_publish(t, config))}
 
 
 def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:

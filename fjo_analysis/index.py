@@ -16,6 +16,7 @@ import nbformat
 from markupsafe import Markup
 
 from fjo_analysis import i18n, settings
+from fjo_analysis.build import unpublished_topics
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.files import publish_text
 from fjo_analysis.i18n import _
@@ -176,10 +177,12 @@ def _in_welsh(caller):
 def write_index(config: settings.Settings) -> Path:
     """Write reports/index.html atomically and return its path."""
     root = config.root
-    topic_meta = {
+    every_topic = {
         t: nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4).metadata.get("fjo", {})
         for t in topics(root)
     }
+    unpublished = unpublished_topics(config)
+    topic_meta = {t: m for t, m in every_topic.items() if t not in unpublished}
     by_area, missing = [], []
     by_topic = {t: [] for t in topic_meta}
     for slug in areas(root):
@@ -188,7 +191,7 @@ def write_index(config: settings.Settings) -> Path:
         for t in topic_meta:
             b = _briefing(config, slug, t, params.name)
             if b is None:
-                missing.append(f"{params.name}: {t}")
+                missing.append(f"{params.name}: {topic_meta[t].get('title', t)}")
                 continue
             found.append(b)
             by_topic[t].append(b)
@@ -207,6 +210,9 @@ def write_index(config: settings.Settings) -> Path:
         css=CSS,
         areas=by_area,
         missing=missing,
+        unpublished=[
+            (every_topic[t].get("title", t), why) for t, why in sorted(unpublished.items())
+        ],
         manifest=manifest,
         synthetic=manifest["synthetic"],
         banner=SYNTHETIC_BANNER,

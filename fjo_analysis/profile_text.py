@@ -352,9 +352,11 @@ def _share_section(b, table: str, heading: str, sentence: str, caption: str, col
     )
 
 
-def sections(b) -> Sections:
-    """Every section of the profile of ``b``'s authority."""
-    out = [
+def _public_law(b) -> list[Section]:
+    """The sections on care proceedings of ``b``'s area."""
+    durations = b.local_figures("durations")
+    latest = _latest(durations)
+    return [
         _rate_section(
             b,
             "care_children",
@@ -374,10 +376,6 @@ def sections(b) -> Sections:
             "newborns",
             {"infants": None},
         ),
-    ]
-    durations = b.local_figures("durations")
-    latest = _latest(durations)
-    out.append(
         Section(
             _("How long care proceedings take"),
             _(
@@ -401,9 +399,7 @@ def sections(b) -> Sections:
                 "median_weeks": None,
             },
             ["cases", "within_26_weeks"],
-        )
-    )
-    out.append(
+        ),
         _share_section(
             b,
             "mothers",
@@ -414,9 +410,13 @@ def sections(b) -> Sections:
             ),
             N_("Mothers with earlier proceedings: {area}, three-year periods"),
             ["mothers", "with_earlier_proceedings", "share_pct", "share_lower", "share_upper"],
-        )
-    )
-    out.append(
+        ),
+    ]
+
+
+def _private_law(b) -> list[Section]:
+    """The sections on private-law applications of ``b``'s area."""
+    return [
         _rate_section(
             b,
             "s8_children",
@@ -425,9 +425,7 @@ def sections(b) -> Sections:
             N_("were in child arrangements (section 8) applications"),
             "children",
             "children",
-        )
-    )
-    out.append(
+        ),
         _share_section(
             b,
             "repeat_applications",
@@ -438,14 +436,46 @@ def sections(b) -> Sections:
             ),
             N_("Repeat private-law applications: {area}, three-year periods"),
             ["cases", "repeat_cases", "repeat_pct", "repeat_lower", "repeat_upper"],
-        )
-    )
+        ),
+    ]
+
+
+#: What a profile has no sections on when the extract has no cases of a law type.
+LEFT_OUT = {
+    "public": N_(
+        "The data this profile was built from has no public-law cases, so it has no "
+        "sections on care proceedings (children and newborns in proceedings, how long "
+        "proceedings take, mothers returning to court, final orders and the map of every "
+        "authority)."
+    ),
+    "private": N_(
+        "The data this profile was built from has no private-law cases, so it has no "
+        "sections on private law (children in child arrangements applications and repeat "
+        "applications)."
+    ),
+}
+
+
+def _left_out(b) -> Section | None:
+    """The section saying which law types the extract has no cases of (None if none)."""
+    missing = [_(text) for law, text in LEFT_OUT.items() if law not in b.law_types]
+    if not missing:
+        return None
+    return Section(_("Not in this profile"), " ".join(missing), None, "", {}, [], wider=True)
+
+
+def sections(b) -> Sections:
+    """Every section of the profile of ``b``'s area, for the law types the extract has."""
+    public = "public" in b.law_types
+    out = (_public_law(b) if public else []) + (_private_law(b) if "private" in b.law_types else [])
     latest_counts = [s.table.iloc[-1][c] for s in out for c in s.counts]
     share = sum(v == MARK for v in latest_counts) / len(latest_counts)
-    if b.area.level != "dfj":  # a map of authorities: a family court area lists its own
+    if public and b.area.level != "dfj":  # a map of authorities: a family court area lists its own
         out.insert(1, _map_section(b))
-    out.append(_outcomes(b))
-    found = Sections(out, share >= MOSTLY)
+    if public:
+        out.append(_outcomes(b))
+    left_out = _left_out(b)
+    found = Sections(([left_out] if left_out else []) + out, share >= MOSTLY)
     for section in found.shown:
         if section.draw is not None:
             section.draw()
@@ -488,7 +518,8 @@ def _outcomes(b) -> Section:
 def split_note(b) -> str:
     """Where the authority was created by a split within the data's years: its earlier
     cases are in a combined unit (published in the regional tables, in the store)."""
-    published = set(b.store.table("care_children")["area_code"])
+    table = "care_children" if "public" in b.law_types else "s8_children"
+    published = set(b.store.table(table)["area_code"])
     notes = []
     for unit in units()[units()["combined"]].itertuples(index=False):
         if b.area.code in unit.members.split(";") and unit.la_code in published:
@@ -558,7 +589,8 @@ def summary(b, found: Sections, notes: str) -> str:
             ).format(area=b.area_name)
             + f" {notes}"
         ).strip()
-    return f"{_first_sentence(found.all[0].text)} {notes}".strip()
+    first = next(s for s in found.all if not s.wider)
+    return f"{_first_sentence(first.text)} {notes}".strip()
 
 
 def _first_sentence(text: str) -> str:

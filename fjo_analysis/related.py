@@ -11,6 +11,7 @@ Welsh.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,11 @@ def _suffix(lang: Language, slug: str, topic: str) -> str:
     return lang.suffix if about_wales(slug, topic) else ""
 
 
-def for_profile(code: str, root: Path, lang: str = SOURCE) -> Links | None:
-    """The briefings of a profile's region (or Wales), one link per topic."""
+def for_profile(
+    code: str, root: Path, lang: str = SOURCE, unpublished: Collection[str] = ()
+) -> Links | None:
+    """The briefings of a profile's region (or Wales), one link per topic (but the
+    ``unpublished`` ones)."""
     language = Language(lang)
     region = _region_of(code)
     slug = _slugs(root).get(region)
@@ -74,6 +78,7 @@ def for_profile(code: str, root: Path, lang: str = SOURCE) -> Links | None:
     items = [
         (language.gettext(title), f"../{slug}/{topic}{_suffix(language, slug, topic)}.html")
         for topic, title in _titles(root).items()
+        if topic not in unpublished
     ]
     return Links(language.gettext(N_("Briefings for {area}")).format(**forms("area", name)), items)
 

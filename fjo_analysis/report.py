@@ -126,6 +126,8 @@ class Briefing(Phrases):
         self.last_year = int(self.manifest["last_year"])
         self.first_year = int(self.manifest["first_year"])
         self.settled_year = int(self.store.manifest["settled_year"])
+        #: The law types the extract has cases of ("public", "private").
+        self.law_types = frozenset(self.store.manifest["law_types"])
         self.comparator = area(comparator_of(area_code))
         self._names: set[str] = set()
         self._record(

@@ -67,14 +67,23 @@ def test_awkward_extracts_build_a_safe_store(shape, tmp_path):
         assert (newborns["newborns"] == MARK).all()
 
 
-def test_a_private_law_only_extract_skips_the_public_law_topics(tmp_path, capsys):
-    from fjo_analysis import settings
+@pytest.mark.slow
+def test_a_private_law_only_extract_publishes_a_private_law_release(tmp_path, capsys):
+    """The public-law topics are skipped and their outputs from an earlier extract
+    withdrawn; profiles keep their private-law sections and say what they leave out; the
+    release's files, audit and index cover what was published."""
+    from bs4 import BeautifulSoup
+
+    from fjo_analysis import publish, settings
     from fjo_analysis.build import build as build_briefing
+    from fjo_analysis.disclosure.audit import csv_problems, workbook_problems
+    from fjo_analysis.index import write_index
+    from fjo_analysis.profiles import write_params
     from tests.conftest import project_copy
 
     root = project_copy(tmp_path / "root")
     config = settings.Settings(root=root, extract=None, suppress_below=10, round_to=0)
-    frame = synthesise(seed=2, start_year=2016, end_year=2019, scale=0.01)
+    frame = synthesise(seed=2, start_year=2017, end_year=2022, scale=0.03)
     write(frame[frame["law_type"] == "private"], tmp_path / "private.parquet")
     prepare(tmp_path / "private.parquet", config.processed_dir, synthetic=True)
     build(config.processed_dir, config.stats_dir, Rules())
@@ -82,10 +91,53 @@ def test_a_private_law_only_extract_skips_the_public_law_topics(tmp_path, capsys
     # the store's audit (which `fjo stats` runs) reads the public-law tables as empty
     findings, checked = audit_store(config.stats_dir, Rules())
     assert findings == [] and checked
-    for topic in ("care-proceedings", "infants", "timeliness", "outcomes", "recurrence"):
+    # a public-law briefing published from an earlier extract
+    earlier = [
+        root / "reports" / "wales" / f"care-proceedings.{end}"
+        for end in ("html", "pdf", "xlsx", "csv", "disclosure.json")
+    ]
+    earlier.append(root / "build" / "disclosure" / "wales" / "care-proceedings.json")
+    for path in earlier:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("from an earlier extract")
+    public = ("care-proceedings", "infants", "timeliness", "outcomes", "recurrence")
+    for topic in public:
         assert build_briefing("wales", topic, config) == 0.0
         assert "skipped: the extract has no public-law cases" in capsys.readouterr().out
         assert not (root / "reports" / "wales" / f"{topic}.html").exists()
+    assert [p for p in earlier if p.exists()] == []
+
+    build_briefing("wales", "private-law", config)
+    write_params(config)
+    for code in ("W06000015", "SWANSEA"):  # an authority and a family court area
+        build_briefing("profiles", code, config)
+    publish.write(config)
+    rules = Rules()
+    reports = root / "reports"
+    assert workbook_problems(reports, config.stats_dir, rules) == []
+    assert csv_problems(reports, config.stats_dir) == []
+
+    page = BeautifulSoup((reports / "profiles" / "W06000015.html").read_text(), "html.parser")
+    headings = [h.get_text(" ", strip=True) for h in page.find_all("h2")]
+    assert "Children in child arrangements applications" in headings
+    assert not {"Children in care proceedings", "Care proceedings in every authority"} & set(
+        headings
+    )
+    left_out = page.find("h2", string="Not in this profile").find_next("p").get_text()
+    assert "no public-law cases" in left_out and "care proceedings" in left_out
+    links = [a["href"] for a in page.find_all("a")]
+    assert "../wales/private-law.html" in links
+    assert not [h for h in links if any(f"/{t}." in h for t in public)]
+
+    write_index(config)
+    index = BeautifulSoup((reports / "index.html").read_text(), "html.parser")
+    not_built = index.find(id="not-built").find_next("p").get_text()  # only Wales was built
+    assert "London: Children in private law" in not_built
+    assert "care proceedings" not in not_built and "Wales" not in not_built
+    listed = index.find(id="not-in-release").find_next("ul").find_all("li")
+    assert len(listed) == len(public)
+    assert all("no public-law cases" in li.get_text() for li in listed)
+    assert "1 topic for" in index.find(class_="summary").get_text()
 
 
 def test_an_extract_shorter_than_a_local_period_is_refused_plainly(tmp_path):
