@@ -273,8 +273,9 @@ def _map_section(b) -> Section:
         _("Per 10,000 children a year, {year}").format(year=year),
         what_source=f"children in care proceedings per 10,000 children a year, {latest.year}",
     )
-    everyone["region"] = [area(local_areas()[c].parent).name for c in everyone["area_code"]]
     everyone["band"] = drawn.bands
+    everyone = _with_absent(everyone)
+    everyone["region"] = [area(local_areas()[c].parent).name for c in everyone["area_code"]]
     if drawn.band == MARK:
         where = _("{area}'s rate is suppressed ({mark}), and shown as such.").format(
             mark=MARK, **forms("area", b.area_name)
@@ -310,6 +311,26 @@ def _map_section(b) -> Section:
         figures=[Figure(drawn.chart, caption, everyone, columns)],
         wider=True,
     )
+
+
+def _with_absent(everyone: pd.DataFrame) -> pd.DataFrame:
+    """The map's table with a row for each authority it shows without figures for the
+    period ([x], e.g. one created since), so the table lists every hexagon."""
+    absent = sorted(
+        set(local_authorities()["la_code"]) - set(everyone["area_code"]),
+        key=lambda c: local_areas()[c].name,
+    )
+    rows = pd.DataFrame(
+        {
+            "area": [local_areas()[c].name for c in absent],
+            "area_code": absent,
+            "rate": NOT_AVAILABLE,
+            "band": NOT_AVAILABLE,
+        }
+    )
+    out = pd.concat([everyone, rows], ignore_index=True) if absent else everyone
+    out.attrs = everyone.attrs
+    return out
 
 
 def _place(neighbours: pd.DataFrame, name: str, column: str, region: str, dfj: bool = False) -> str:

@@ -2,8 +2,9 @@
 
 ``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
 to build a briefing. The server has already imported pandas, statsmodels,
-papermill, Typst, XlsxWriter and every package module the topic notebooks import (each
-briefing reads its data itself); for each request it forks a child (``socketserver``'s
+papermill, Typst, XlsxWriter and every package module the topic notebooks import, and
+before each request reads the statistics store's tables (again only if they changed since
+it last did); for each request it forks a child (``socketserver``'s
 ``ForkingMixIn``), which is a fresh copy of that state, runs the notebook with the
 in-process engine and renders it. The request carries the settings the client resolved
 (``Settings.to_json``), so the child builds with exactly the client's settings and never
@@ -90,9 +91,10 @@ def _warm_up(root: Path) -> None:
 def _rehearse(root: Path) -> None:
     """What every child would otherwise work out first: the geography and hex layout,
     both languages' catalogues and number formats, papermill's notebook validator, and
-    the chart font's widths. No data are read: the server outlives a change of
-    extract, never a change of code. (Not Typst: it starts threads a fork would not copy,
-    so a child compiling after it would wait for them for ever.)"""
+    the chart font's widths. No data are read here: the server outlives a change of
+    extract (:func:`_preload` reads the store), never a change of code. (Not Typst: it
+    starts threads a fork would not copy, so a child compiling after it would wait for
+    them for ever.)"""
     import datetime as dt
 
     import nbformat
@@ -115,6 +117,18 @@ def _rehearse(root: Path) -> None:
         svg.text_width("2024/25", 16, bold)
 
 
+def _preload(stats_dir: Path) -> None:
+    """Read the statistics store's tables (again if it was rebuilt) before forking, so
+    children start with them; then freeze them with the rest."""
+    from fjo_analysis.figures import store
+
+    try:
+        store.preload(stats_dir)
+    except (OSError, ValueError) as err:  # a store being rebuilt: children read it
+        print(f"fjo warm: store not preloaded: {err!r}", file=sys.stderr, flush=True)
+    gc.freeze()
+
+
 class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
     """Forks a child per request; ``done`` once idle for ``timeout`` seconds with no child
     running, or once asked to build with code changed since it started."""
@@ -122,9 +136,10 @@ class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
     timeout = IDLE_SECONDS
     block_on_close = False  # children outlive a server that stops (stale code): let them
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, stats_dir: Path):
         super().__init__(str(path), _Request)
         self.started = _code_mtime()
+        self.stats_dir = stats_dir
         self.done = False
 
     def verify_request(self, request, client_address) -> bool:
@@ -132,6 +147,7 @@ class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
             request.sendall(b'{"stale": true}\n')
             self.done = True
             return False
+        _preload(self.stats_dir)
         return True
 
     def handle_timeout(self) -> None:
@@ -144,11 +160,11 @@ class _Request(socketserver.BaseRequestHandler):
         _child(self.request)
 
 
-def serve(path: Path, root: Path) -> None:
+def serve(path: Path, root: Path, stats_dir: Path) -> None:
     """Accept build requests until idle; fork a child for each."""
     _warm_up(root)
     try:
-        with _Server(path) as server:
+        with _Server(path, stats_dir) as server:
             while not server.done:
                 server.handle_request()
                 server.service_actions()  # reap finished children, as serve_forever does
@@ -216,7 +232,14 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
         path.unlink(missing_ok=True)
         with open(config.build_dir / "warm.log", "a") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "fjo_analysis.warm", str(path), str(config.root)],
+                [
+                    sys.executable,
+                    "-m",
+                    "fjo_analysis.warm",
+                    str(path),
+                    str(config.root),
+                    str(config.stats_dir),
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -265,4 +288,4 @@ def build_briefing(area: str, topic: str, config: settings.Settings, lang: str =
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]), Path(sys.argv[2]))
+    serve(*map(Path, sys.argv[1:4]))

@@ -270,6 +270,40 @@ def test_a_profile_is_published_in_three_formats(profiles):
     assert headings
 
 
+def test_the_hex_maps_table_is_on_the_web_and_in_the_spreadsheet_not_in_print(profiles):
+    """Every authority's band (175 rows) is in the web page and the workbook; the PDF
+    prints the map and says where its table is, in a figure numbered as the workbook's
+    table, so each table keeps its number in both."""
+    from python_calamine import CalamineWorkbook
+
+    from fjo_analysis.geography import local_authorities
+    from fjo_analysis.render.pdf import TABLE_TOO_LONG
+
+    caption = "every authority of England and Wales"
+    html = BeautifulSoup((profiles / "E08000025.html").read_text(), "html.parser")
+    (table,) = [t for t in html.find_all("table") if caption in t.find("caption").get_text()]
+    assert len(table.find("tbody").find_all("tr")) == len(local_authorities()) == 175
+
+    book = CalamineWorkbook.from_path(str(profiles / "E08000025.xlsx"))
+    titles = {}
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        if name.startswith("Table"):
+            titles[int(name.split()[1])] = " ".join(str(rows[0][0]).split())
+    (number,) = [n for n, title in titles.items() if caption in title]
+    sheet = book.get_sheet_by_name(f"Table {number}").to_python()
+    assert sum(1 for row in sheet if row and row[0] in set(local_authorities()["la_name"])) == 175
+
+    pdf = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(profiles / "E08000025.pdf").pages
+    )
+    assert f"Table {number}: Data for: " in pdf and TABLE_TOO_LONG in pdf
+    for n, title in titles.items():  # every table numbered as in the workbook
+        assert f"Table {n}: {title[:40]}" in pdf, (n, title)
+    assert "Isles of Scilly" not in pdf and "Northumberland" not in pdf  # not printed
+
+
 def test_every_rate_column_names_its_own_unit(profiles):
     """A newborn rate is per 10,000 live births in each table that shows it (the section's,
     the region's and the funnel plot's), as the chart beside it says; a child rate is per

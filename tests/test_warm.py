@@ -19,7 +19,9 @@ def _serving(monkeypatch, tmp_path: Path, idle: float) -> tuple[threading.Thread
     monkeypatch.setattr(warm._Server, "timeout", idle)
     monkeypatch.setattr(warm, "_warm_up", lambda root: None)
     path = tmp_path / "warm.sock"
-    server = threading.Thread(target=warm.serve, args=(path, tmp_path), daemon=True)
+    server = threading.Thread(
+        target=warm.serve, args=(path, tmp_path, tmp_path / "stats"), daemon=True
+    )
     server.start()
     deadline = time.monotonic() + 10
     while not path.exists() and time.monotonic() < deadline:
@@ -115,3 +117,42 @@ def test_a_failed_rehearsal_is_only_a_cold_start(monkeypatch, tmp_path, capsys):
     (tmp_path / "notebooks").mkdir()
     warm._warm_up(tmp_path)
     assert "rehearsal skipped" in capsys.readouterr().err
+
+
+def test_the_store_read_before_forking_is_read_again_once_rebuilt(monkeypatch, project, tmp_path):
+    """The server reads the store's tables before each fork; a child reads them from
+    that copy, unless the store was rebuilt since (then from the new files)."""
+    import gc
+    import json
+    import shutil
+
+    from fjo_analysis.figures import store
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's heap as it is
+    stats = tmp_path / "stats"
+    shutil.copytree(project.stats_dir, stats)
+    warm._preload(stats)
+    before = store._read_version.cache_info()
+    first = store.Store(stats).table("care_children")
+    assert store._read_version.cache_info().hits == before.hits + 1
+    assert store._read_version.cache_info().misses == before.misses
+
+    path = stats / "tables" / "care_children.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    records[0]["children"] = "rebuilt"
+    staged = path.with_suffix(".new")
+    staged.write_text(json.dumps(records), encoding="utf-8")
+    staged.replace(path)  # as the store is written: a new file in the old one's place
+    again = store.Store(stats).table("care_children")
+    assert again["children"].iloc[0] == "rebuilt" != first["children"].iloc[0]
+
+
+def test_a_store_half_written_is_not_preloaded(monkeypatch, tmp_path, capsys):
+    import gc
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    stats = tmp_path / "stats"
+    (stats / "tables").mkdir(parents=True)
+    (stats / "manifest.json").write_text("{}")
+    warm._preload(stats)  # no tables yet: the children will read them
+    assert "store not preloaded" in capsys.readouterr().err

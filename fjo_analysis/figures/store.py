@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import time
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -245,12 +245,23 @@ class Store:
         return _read(self.directory / "trends.json")
 
 
+def preload(directory: Path) -> None:
+    """Read every table of the store at ``directory`` (if built) into the cache, so that
+    processes forked from this one (the warm builder's children) start with them."""
+    if (Path(directory) / MANIFEST).exists():
+        store = Store(directory)
+        for name in TABLES:
+            store.table(name)
+        store.trends()
+
+
 def _read(path: Path) -> pd.DataFrame:
     """A store file as a table, read once per version of the file (a rebuilt store is
     read again, even by a long-lived process)."""
-    return _read_version(path, path.stat().st_mtime_ns)
+    stat = path.stat()
+    return _read_version(path, (stat.st_mtime_ns, stat.st_ino, stat.st_size))
 
 
-@cache
-def _read_version(path: Path, version: int) -> pd.DataFrame:
+@lru_cache(maxsize=2 * (len(TABLES) + 1))  # two versions of the store
+def _read_version(path: Path, version: tuple[int, int, int]) -> pd.DataFrame:
     return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), dtype=object)

@@ -34,6 +34,13 @@ TOO_LONG = N_(
     "This chart is too long to print legibly: it is in the web version of this document, "
     "and the table under it gives every figure."
 )
+#: A chart's data table longer than this many pages is not printed (the chart is): it
+#: is in the web page, the spreadsheet and the CSV file (the hex map's every authority).
+TABLE_PAGES = 2
+TABLE_TOO_LONG = N_(
+    "This table is too long to print: it is in the web version of this document, in its "
+    "spreadsheet and in its CSV file."
+)
 
 
 def chart_size(svg: str, width: str) -> str | None:
@@ -129,6 +136,16 @@ def _table(t: dict, flows: bool = False) -> str:
     )
 
 
+def _not_printed(t: dict) -> str:
+    """A chart's data table too long to print: a sentence saying where it is (in a
+    figure, so the tables are numbered as in the web page and the spreadsheet)."""
+    note = _(TABLE_TOO_LONG)
+    return (
+        f"#figure(block[{escape(note)}], kind: table, caption: [{escape(t['caption'])}], "
+        f"alt: {string(note)})\n\n"
+    )
+
+
 def opening(title: str, built: str, lang: Language, synthetic: bool) -> str:
     """A document's Typst set-up (title, language, running header and footer) and, for
     synthetic data, the notice at the top of its first page."""
@@ -172,7 +189,10 @@ def source(
         if kind == "figure":
             size = chart_size(part["svg"], chart_width)
             parts.append(_figure(part, f"figure{i}", size, inputs))
-            parts.append(_table(part["table"], flows=size is None))
+            if size is not None and printed_lines(part["table"]) > TABLE_PAGES * PAGE_ROWS:
+                parts.append(_not_printed(part["table"]))
+            else:
+                parts.append(_table(part["table"], flows=size is None))
         elif kind == "table":
             parts.append(_table(part))
         elif kind == "section":
