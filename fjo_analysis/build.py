@@ -33,6 +33,8 @@ from fjo_analysis.files import (
 from fjo_analysis.params import area_params, topics
 
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
+    from collections.abc import Callable
+
     import nbformat
 
     from fjo_analysis.disclosure import Rules
@@ -231,13 +233,14 @@ def build(
 def run(
     area_slug: str,
     topic: str,
-    config: settings.Settings,
+    config: Callable[[], settings.Settings],
     engine: str | None = None,
     lang: str = "en",
 ) -> int:
-    """Build one briefing as ``fjo build`` does (the warm builder's children call this):
-    an error is reported in one line on stderr; returns the exit code."""
-    return reported(lambda: build(area_slug, topic, config, engine, lang))
+    """Build one briefing as ``fjo build`` does, with the settings ``config`` reads (the
+    warm builder's children call this): an error, in the settings too, is reported in one
+    line on stderr; returns the exit code."""
+    return reported(lambda: build(area_slug, topic, config(), engine, lang))
 
 
 def withdraw(area_slug: str, document: str, config: settings.Settings) -> None:

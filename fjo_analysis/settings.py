@@ -10,12 +10,11 @@ environment (a test checks it).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
 import subprocess
-import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,29 +90,15 @@ class Settings:
         except (OSError, subprocess.CalledProcessError):
             return f"fjo_analysis {__version__}"
 
-    def to_json(self) -> dict:
-        """The settings as JSON values (how the warm builder's client hands them over)."""
-        return {
-            k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()
-        }
-
-    @classmethod
-    def from_json(cls, values: dict) -> Settings:
-        hints = typing.get_type_hints(cls)
-        return cls(
-            **{
-                k: Path(v) if v is not None and "Path" in str(hints[k]) else v
-                for k, v in values.items()
-            }
-        )
-
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the environment variable."""
 
 
-def _whole_number(name: str, default: int | None, minimum: int, rule: str) -> int | None:
-    text = os.environ.get(name, "").strip()
+def _whole_number(
+    env: Mapping[str, str], name: str, default: int | None, minimum: int, rule: str
+) -> int | None:
+    text = env.get(name, "").strip()
     if not text:
         return default
     try:
@@ -125,8 +110,8 @@ def _whole_number(name: str, default: int | None, minimum: int, rule: str) -> in
     return value
 
 
-def _extract() -> Path | None:
-    extract = os.environ.get("FJO_EXTRACT") or None
+def _extract(env: Mapping[str, str]) -> Path | None:
+    extract = env.get("FJO_EXTRACT") or None
     if extract is None:
         return None
     path = Path(extract)
@@ -138,8 +123,8 @@ def _extract() -> Path | None:
     return path
 
 
-def _warm() -> bool:
-    text = os.environ.get("FJO_WARM", "1").strip()
+def _warm(env: Mapping[str, str]) -> bool:
+    text = env.get("FJO_WARM", "1").strip()
     if text not in ("0", "1"):
         raise SettingsError(f"FJO_WARM={text!r}: expected 1 (the warm builder) or 0 (a kernel)")
     return text == "1"
@@ -151,8 +136,8 @@ DEFAULT_STATISTICS_STATUS = Settings.statistics_status
 EMAIL_OR_WEB = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|https://\S+\.\S+")
 
 
-def _iso_date(name: str) -> dt.date | None:
-    text = os.environ.get(name, "").strip()
+def _iso_date(env: Mapping[str, str], name: str) -> dt.date | None:
+    text = env.get(name, "").strip()
     if not text:
         return None
     try:
@@ -163,8 +148,8 @@ def _iso_date(name: str) -> dt.date | None:
         raise SettingsError(f"{name}={text!r}: expected a date as YYYY-MM-DD") from None
 
 
-def _one_line(name: str, default: str | None, limit: int) -> str | None:
-    text = os.environ.get(name, "").strip()
+def _one_line(env: Mapping[str, str], name: str, default: str | None, limit: int) -> str | None:
+    text = env.get(name, "").strip()
     if not text:
         return default
     if "\n" in text or len(text) > limit:
@@ -174,9 +159,9 @@ def _one_line(name: str, default: str | None, limit: int) -> str | None:
     return text
 
 
-def _previous_release(name: str) -> Path | None:
+def _previous_release(env: Mapping[str, str], name: str) -> Path | None:
     """A previous release's figures.csv, given as the file or its reports folder."""
-    text = os.environ.get(name, "").strip()
+    text = env.get(name, "").strip()
     if not text:
         return None
     path = Path(text)
@@ -187,18 +172,18 @@ def _previous_release(name: str) -> Path | None:
     return figures
 
 
-def release_settings(build_day: dt.date) -> dict:
+def release_settings(build_day: dt.date, env: Mapping[str, str]) -> dict:
     """The release-information fields of :class:`Settings`, checked (the release date is
     the build's day unless FJO_RELEASE_DATE says otherwise)."""
-    release_date = _iso_date("FJO_RELEASE_DATE")
-    next_update = _iso_date("FJO_NEXT_UPDATE")
+    release_date = _iso_date(env, "FJO_RELEASE_DATE")
+    next_update = _iso_date(env, "FJO_NEXT_UPDATE")
     released = release_date or build_day
     if next_update is not None and next_update <= released:
         raise SettingsError(
             f"FJO_NEXT_UPDATE={next_update.isoformat()}: must be after the release date "
             f"({released.isoformat()})"
         )
-    contact = _one_line("FJO_CONTACT", None, 300)
+    contact = _one_line(env, "FJO_CONTACT", None, 300)
     if contact is not None and not EMAIL_OR_WEB.search(contact):
         raise SettingsError(
             f"FJO_CONTACT={contact!r}: expected an email address or an https:// web address"
@@ -206,36 +191,42 @@ def release_settings(build_day: dt.date) -> dict:
     return {
         "release_date": release_date,
         "next_update": next_update,
-        "statistics_status": _one_line("FJO_STATISTICS_STATUS", DEFAULT_STATISTICS_STATUS, 200),
+        "statistics_status": _one_line(
+            env, "FJO_STATISTICS_STATUS", DEFAULT_STATISTICS_STATUS, 200
+        ),
         "contact": contact,
-        "previous_release": _previous_release("FJO_PREVIOUS_RELEASE"),
+        "previous_release": _previous_release(env, "FJO_PREVIOUS_RELEASE"),
     }
 
 
-def load() -> Settings:
-    """Settings from the environment, with the defaults above, checked at the boundary."""
-    epoch = _whole_number("SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more")
+def load(env: Mapping[str, str] = os.environ) -> Settings:
+    """Settings from the environment (this process's unless given: a warm builder's child
+    reads its client's), with the defaults above, checked at the boundary."""
+    epoch = _whole_number(
+        env, "SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more"
+    )
     build_day = (
         dt.datetime.fromtimestamp(epoch, dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
     ).date()
     return Settings(
-        root=Path(os.environ.get("FJO_ROOT", ".")).resolve(),
-        extract=_extract(),
+        root=Path(env.get("FJO_ROOT", ".")).resolve(),
+        extract=_extract(env),
         suppress_below=_whole_number(
+            env,
             "FJO_SUPPRESS_BELOW",
             DEFAULT_SUPPRESS_BELOW,
             MIN_SUPPRESS_BELOW,
             f"the threshold must be at least {MIN_SUPPRESS_BELOW}",
         ),
         round_to=_whole_number(
-            "FJO_ROUND_TO", DEFAULT_ROUND_TO, 0, "0 (no rounding) or a positive base"
+            env, "FJO_ROUND_TO", DEFAULT_ROUND_TO, 0, "0 (no rounding) or a positive base"
         ),
         source_date_epoch=epoch,
-        code_version=os.environ.get("FJO_CODE_VERSION", "").strip() or None,
-        warm=_warm(),
-        run_id=os.environ.get("FJO_RUN_ID", "").strip() or None,
-        briefing_count=_whole_number("FJO_BRIEFING_COUNT", None, 1, "the number of briefings"),
-        **release_settings(build_day),
+        code_version=env.get("FJO_CODE_VERSION", "").strip() or None,
+        warm=_warm(env),
+        run_id=env.get("FJO_RUN_ID", "").strip() or None,
+        briefing_count=_whole_number(env, "FJO_BRIEFING_COUNT", None, 1, "the number of briefings"),
+        **release_settings(build_day, env),
     )
 
 

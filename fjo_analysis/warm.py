@@ -17,11 +17,9 @@ per notebook).
 
 from __future__ import annotations
 
-import array
 import contextlib
 import fcntl
 import gc
-import hashlib
 import importlib
 import json
 import os
@@ -30,12 +28,11 @@ import socket
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from fjo_analysis import build, imports, settings
+from fjo_analysis import build, imports, settings, warm_client
 from fjo_analysis.errors import BriefingError
 from fjo_analysis.settings import PACKAGE_DIR
 
@@ -56,9 +53,7 @@ STACK = (
 
 
 def socket_path(config: settings.Settings) -> Path:
-    """A short path (sockets allow ~100 bytes) unique to the project's build directory."""
-    key = hashlib.sha1(str(config.build_dir).encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"fjo-warm-{os.getuid()}-{key}.sock"
+    return Path(warm_client.socket_path(str(config.build_dir)))
 
 
 def _code_mtime() -> float:
@@ -182,11 +177,14 @@ def _child(conn: socket.socket) -> int:
         os.dup2(fds[0], 1)
         os.dup2(fds[1], 2)
         os.chdir(request["cwd"])
-        config = settings.Settings.from_json(request["settings"])
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         threading.Thread(target=_watch_client, args=(conn,), daemon=True).start()
         code = build.run(
-            request["area"], request["topic"], config, engine=ENGINE, lang=request["lang"]
+            request["area"],
+            request["topic"],
+            lambda: settings.load(request["env"]),
+            engine=ENGINE,
+            lang=request["lang"],
         )
     except BaseException as err:  # the client must always get an answer
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
@@ -211,22 +209,12 @@ def _watch_client(conn: socket.socket) -> None:
 # ---------------------------------------------------------------------------- client
 
 
-def _connect(path: Path) -> socket.socket | None:
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(str(path))
-        return conn
-    except OSError:
-        conn.close()
-        return None
-
-
 def _start(path: Path, config: settings.Settings) -> socket.socket:
     """Connect to the server, starting it first if none is running (one at a time)."""
     config.build_dir.mkdir(parents=True, exist_ok=True)
     with open(config.build_dir / "warm.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        conn = _connect(path)
+        conn = warm_client.connect(str(path))
         if conn is not None:
             return conn
         path.unlink(missing_ok=True)
@@ -248,7 +236,7 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
             )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            conn = _connect(path)
+            conn = warm_client.connect(str(path))
             if conn is not None:
                 return conn
             if server.poll() is not None:  # died (or was killed) while starting: say so now
@@ -258,32 +246,21 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
 
 
 def build_briefing(area: str, topic: str, config: settings.Settings, lang: str = "en") -> int:
-    """Ask the warm server to build one briefing with these settings; return its exit code."""
+    """Ask the warm server (started if need be) to build one document; return its exit
+    code. The child reads the settings from this process's environment, as ``config``
+    was read."""
     path = socket_path(config)
-    request = {
-        "area": area,
-        "topic": topic,
-        "lang": lang,
-        "cwd": os.getcwd(),
-        "settings": config.to_json(),
-    }
-    for _ in range(3):
-        conn = _connect(path) or _start(path, config)
-        fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])
-        sys.stdout.flush()
-        sys.stderr.flush()
-        with conn, conn.makefile("rb") as replies:
-            try:
-                socket.send_fds(conn, [json.dumps(request).encode()], fds)
-                first = json.loads(replies.readline() or b"{}")
-            except (OSError, ValueError):
-                first = {}  # a server closing (idle or stale) as we connected: start afresh
-            if first.get("started"):
-                reply = replies.readline()
-                if not reply:
-                    raise BriefingError("the warm builder's child stopped without an answer")
-                return int(json.loads(reply)["exit"])
-        time.sleep(0.2)  # the server was exiting (stale code, or idle): start a fresh one
+    request = warm_client.request(area, topic, lang)
+    for attempt in range(3):
+        if attempt:
+            time.sleep(0.2)  # the server was exiting (stale code, or idle): start a fresh one
+        conn = warm_client.connect(str(path)) or _start(path, config)
+        try:
+            code = warm_client.send(conn, request)
+        except warm_client.NoAnswer as err:
+            raise BriefingError(str(err)) from None
+        if code is not None:
+            return code
     raise BriefingError("the warm builder could not take the request (see build/warm.log)")
 
 

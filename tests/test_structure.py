@@ -4,7 +4,6 @@ registry (the notebooks), one definition of what is defined once."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
 
@@ -61,7 +60,10 @@ def test_only_settings_reads_the_environment():
         for path in imports.modules().values()
     }
     readers = {path: lines for path, lines in readers.items() if lines}
-    assert list(readers) == ["fjo_analysis/settings.py"], readers
+    # and the warm builder's light client (standard library only), for the two settings
+    # that find the server; its child reads them all through settings (test_warm checks
+    # that both find the same server)
+    assert list(readers) == ["fjo_analysis/settings.py", "fjo_analysis/warm_client.py"], readers
 
 
 def test_every_variable_is_named_in_settings_only():
@@ -72,7 +74,8 @@ def test_every_variable_is_named_in_settings_only():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and variable.match(str(node.value)):
                 named.setdefault(name, set()).add(node.value)
-    assert set(named) == {"fjo_analysis.settings"}, named
+    assert set(named) == {"fjo_analysis.settings", "fjo_analysis.warm_client"}, named
+    assert named["fjo_analysis.warm_client"] == {"FJO_ROOT", "FJO_WARM"}
     assert named["fjo_analysis.settings"] >= {
         "FJO_ROOT",
         "FJO_EXTRACT",
@@ -93,21 +96,31 @@ def test_the_build_date_is_read_once_and_the_same_everywhere(monkeypatch):
     assert config.built_at().year == 2026
 
 
-def test_settings_travel_as_json_unchanged(tmp_path, monkeypatch):
-    """How the warm builder's client hands its settings to the child."""
+def test_a_child_reads_the_settings_from_its_clients_environment(tmp_path, monkeypatch):
+    """How the warm builder's child gets its client's settings: read from the client's
+    environment (sent with the request), never from the server's own."""
     extract = tmp_path / "extract.csv"
     extract.write_text("x\n")
-    for name, value in {
+    client = {
         "FJO_ROOT": str(tmp_path),
         "FJO_EXTRACT": str(extract),
         "FJO_SUPPRESS_BELOW": "20",
         "SOURCE_DATE_EPOCH": "1767225600",
         "FJO_RUN_ID": "run",
         "FJO_BRIEFING_COUNT": "66",
-    }.items():
+        "FJO_CONTACT": "fjo@example.org",
+    }
+    monkeypatch.setenv("FJO_SUPPRESS_BELOW", "30")  # the server's: not the client's
+    config = settings.load(client)
+    assert (config.root, config.extract, config.suppress_below) == (tmp_path, extract, 20)
+    assert (config.run_id, config.briefing_count, config.contact) == (
+        "run",
+        66,
+        client["FJO_CONTACT"],
+    )
+    for name, value in client.items():
         monkeypatch.setenv(name, value)
-    config = settings.load()
-    assert settings.Settings.from_json(json.loads(json.dumps(config.to_json()))) == config
+    assert settings.load() == config
 
 
 def test_topics_are_the_notebooks_and_the_warm_up_imports_what_they_import():

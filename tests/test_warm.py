@@ -4,6 +4,7 @@ idle with no child running, and answers "stale" (and exits) once its code has ch
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -156,3 +157,38 @@ def test_a_store_half_written_is_not_preloaded(monkeypatch, tmp_path, capsys):
     (stats / "manifest.json").write_text("{}")
     warm._preload(stats)  # no tables yet: the children will read them
     assert "store not preloaded" in capsys.readouterr().err
+
+
+def test_the_light_client_finds_the_server_the_settings_name(monkeypatch, tmp_path):
+    """make's client (standard library only) reads FJO_ROOT itself: it must find the
+    socket the settings (and so the server) use, with FJO_ROOT relative or unset."""
+    from fjo_analysis import settings, warm_client
+
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for root in ("project", str(tmp_path / "project"), None):
+        if root is None:
+            monkeypatch.delenv("FJO_ROOT", raising=False)
+        else:
+            monkeypatch.setenv("FJO_ROOT", root)
+        built = os.path.join(os.path.realpath(os.environ.get("FJO_ROOT", ".")), "build")
+        assert warm_client.socket_path(built) == str(warm.socket_path(settings.load()))
+
+
+def test_the_light_client_hands_over_to_fjo_build_when_no_server_listens(tmp_path):
+    """No server: the client runs `fjo build`, which reports a bad area in one line."""
+    import subprocess
+    import sys
+
+    client = Path(warm.__file__).with_name("warm_client.py")
+    env = {**os.environ, "FJO_ROOT": str(tmp_path), "FJO_WARM": "0"}
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(client), "--area", "atlantis", "--topic", "infants"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("fjo: ") and "atlantis" in done.stderr
+    assert "Traceback" not in done.stderr

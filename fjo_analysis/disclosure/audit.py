@@ -227,18 +227,22 @@ def csv_problems(reports: Path, stats_dir: Path) -> list[Finding]:
     findings = []
     for path in sorted(p for p in reports.glob("**/*.csv") if not p.name.startswith(".")):
         with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        if not rows or not {*key, "unit", "value"} <= set(rows[0]):
-            continue
-        for line, row in enumerate(rows, start=2):
-            if row["unit"] != COUNT_UNIT and row["measure"] not in counts:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            if not {*key, "unit", "value"} <= set(header):
                 continue
-            value, expected = row["value"], published.get(tuple(row[k] for k in key))
-            if expected is None:
-                what = f"count {value} is not a figure of the statistics store"
-            elif value != expected:
-                what = f"count {value} differs from the statistics store's {expected}"
-            else:
-                continue
-            findings.append(Finding(f"{path} line {line} {row['measure']}", what))
+            at = {name: header.index(name) for name in (*key, "unit", "value")}
+            for line, row in enumerate(rows, start=2):
+                measure = row[at["measure"]]
+                if row[at["unit"]] != COUNT_UNIT and measure not in counts:
+                    continue
+                value = row[at["value"]]
+                expected = published.get(tuple(row[at[k]] for k in key))
+                if expected is None:
+                    what = f"count {value} is not a figure of the statistics store"
+                elif value != expected:
+                    what = f"count {value} differs from the statistics store's {expected}"
+                else:
+                    continue
+                findings.append(Finding(f"{path} line {line} {measure}", what))
     return findings
