@@ -1,18 +1,18 @@
 """The warm builder: import the analysis and rendering stack once, fork per briefing.
 
-``fjo build`` asks a server process (started on first use, gone after 30 idle seconds)
-to build a briefing. The server has already imported pandas, statsmodels,
-papermill, Typst, XlsxWriter and every package module the topic notebooks import, and
-before each request reads the statistics store's tables (again only if they changed since
-it last did); for each request it forks a child (``socketserver``'s
-``ForkingMixIn``), which is a fresh copy of that state, runs the notebook with the
-in-process engine and renders it. The request carries the settings the client resolved
-(``Settings.to_json``), so the child builds with exactly the client's settings and never
-reads the environment. The client hands the child its own stdout and stderr and waits for
-the exit code; if the client goes away (make interrupted), the child stops and removes its
-temporary files. A server whose code has changed on disk since it started answers "stale"
-and exits, and the client starts a new one. ``FJO_WARM=0`` builds without it (a kernel
-per notebook).
+A client (make's light one, :mod:`fjo_analysis.warm_client`, or ``fjo build``) asks a
+server process (started on first use, gone after 30 idle seconds) to build a briefing.
+The server has already imported pandas, statsmodels, papermill, Typst, XlsxWriter and
+every package module the topic notebooks import, and before each request reads the
+statistics store's tables (again only if they changed since it last did); for each
+request it forks a child (``socketserver``'s ``ForkingMixIn``), which is a fresh copy of
+that state, runs the notebook with the in-process engine and renders it. The request
+carries the client's directory and environment, and the child reads its settings from
+them (``settings.load(env)``), never from the server's own. The client hands the child
+its own stdout and stderr and waits for the exit code; if the client goes away (make
+interrupted), the child stops and removes its temporary files. A server whose code has
+changed on disk since it started answers "stale" and exits, and the client starts a new
+one. ``FJO_WARM=0`` builds without it (a kernel per notebook).
 """
 
 from __future__ import annotations
