@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from fjo_analysis import hexmap, language
 from fjo_analysis.charts import MAX_ALT, REFERENCE_INK
-from fjo_analysis.disclosure import MARK, numbers, small_counts_in
-from fjo_analysis.geography import local_areas
+from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, numbers, small_counts_in
+from fjo_analysis.geography import local_areas, local_authorities
 from fjo_analysis.profile_charts import OUTLINE, _band_styles, hex_map, rate_bands
 from fjo_analysis.settings import REFERENCE_DIR
 
@@ -275,7 +275,9 @@ def test_a_profile_shows_the_map_with_alt_text_a_sentence_and_every_rate(profile
     ]
     shown = {row[0]: row for row in rows}
     published = _latest_rates(project, "E08000025")
-    assert len(rows) == len(published) > 150
+    # every hexagon has a row: an authority without figures for the period (created
+    # since, in this 2016-2019 extract) is [x], as on the map
+    assert len(rows) == len(local_authorities()) == 175 and len(published) > 150
     for record in published.itertuples():
         name, region, rate, in_band = shown[local_areas()[record.area_code].name]
         if record.rate == MARK:
@@ -283,6 +285,10 @@ def test_a_profile_shows_the_map_with_alt_text_a_sentence_and_every_rate(profile
         else:
             assert rate == language.number(record.rate)
             assert re.fullmatch(r"\d of 5: [\d.]+ to [\d.]+", in_band)
+    absent = set(local_authorities()["la_code"]) - set(published["area_code"])
+    assert absent
+    for code in absent:
+        assert shown[local_areas()[code].name][2:] == [NOT_AVAILABLE, NOT_AVAILABLE]
     pdf = profiles / "E08000025.pdf"
     assert alt in _pdf_alts(pdf)
     pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
@@ -313,8 +319,9 @@ def test_every_authoritys_rate_and_band_is_in_the_csv_and_the_workbook(profiles,
     published = _latest_rates(project, "E08000025")
     figures = pd.read_csv(profiles / "E08000025.csv", dtype=str)
     bands = figures[figures["measure"] == "band"]
-    assert set(bands["area_code"]) == set(published["area_code"])
-    assert bands["value"].str.fullmatch(r"\d of 5: [\d.]+ to [\d.]+|\[c\]").all()
+    assert set(bands["area_code"]) == set(local_authorities()["la_code"])
+    assert set(published["area_code"]) < set(bands["area_code"])
+    assert bands["value"].str.fullmatch(r"\d of 5: [\d.]+ to [\d.]+|\[c\]|\[x\]").all()
     book = load_workbook(profiles / "E08000025.xlsx", read_only=True)
     sheets = [
         list(book[name].iter_rows(values_only=True))
@@ -323,4 +330,4 @@ def test_every_authoritys_rate_and_band_is_in_the_csv_and_the_workbook(profiles,
     ]
     assert len(sheets) == 1
     header = next(i for i, row in enumerate(sheets[0]) if row[0] == "Area")
-    assert sheets[0][header][-1] == "Band" and len(sheets[0]) - header - 1 == len(published)
+    assert sheets[0][header][-1] == "Band" and len(sheets[0]) - header - 1 == 175

@@ -115,7 +115,7 @@ def _planned(result) -> set[str]:
     return {
         line.split("--area ")[1].replace(" --topic ", "/").replace(" --lang ", ".")
         for line in result.stdout.splitlines()
-        if "fjo build" in line
+        if " --area " in line  # make's build recipe (the warm builder's client)
     }
 
 
