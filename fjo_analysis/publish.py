@@ -23,6 +23,7 @@ from fjo_analysis import i18n, methods, settings
 from fjo_analysis.check import check_csv, check_html, check_pdf
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
+from fjo_analysis.figures import store
 from fjo_analysis.files import staged, writing
 from fjo_analysis.i18n import _
 from fjo_analysis.params import area_params, areas, topics
@@ -139,7 +140,7 @@ def write(config: settings.Settings) -> list[Path]:
     """Write the release-wide outputs; return their paths."""
     processed = _manifest(config.processed_dir / "manifest.json")
     stats = _manifest(config.stats_dir / "manifest.json")
-    tables = tidy.read_store_tables(config.stats_dir)
+    tables = store.tables(config.stats_dir)
     figures = tidy.release_rows(tables)
     revisions = revisions_of(config, figures)
     out = config.reports_dir

@@ -396,14 +396,15 @@ def test_profile_csvs_label_local_periods_and_match_the_store(profiles, project)
     """Every local figure in a profile's CSV names its three-year period (its own and its
     neighbours'), and the release audit finds each one in the store."""
     from fjo_analysis.disclosure.audit import csv_problems
-    from fjo_analysis.render.csv import read_store_tables, release_rows
+    from fjo_analysis.figures.store import tables
+    from fjo_analysis.render.csv import release_rows
 
     rows = pd.read_csv(profiles / "BIRMINGHAM.csv", dtype=str, keep_default_na=False)
     local = rows[rows["area_code"].isin(list(local_areas()))]
     assert len(local) > 100 and local["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
     assert set(local["area_code"]) > {"BIRMINGHAM", "CENTRAL_LONDON"}
     assert csv_problems(profiles, project.stats_dir) == []
-    figures = release_rows(read_store_tables(project.stats_dir))
+    figures = release_rows(tables(project.stats_dir))
     births = figures[(figures["area_code"] == "E08000025") & (figures["table"] == "newborns")]
     assert len(births) and births["year"].str.fullmatch(r"\d{4}/\d\d to \d{4}/\d\d").all()
 

@@ -24,6 +24,7 @@ from fjo_analysis.disclosure import MARK, Rules, numbers
 from fjo_analysis.disclosure.cells import Relations
 from fjo_analysis.disclosure.joint import published_bounds
 from fjo_analysis.disclosure.ranges import feasible_ranges
+from fjo_analysis.figures import store
 from fjo_analysis.figures.derive import TREND_YEARS
 from fjo_analysis.figures.tables import TABLES
 
@@ -114,13 +115,7 @@ def audit_store(stats_dir: Path, rules: Rules) -> tuple[list[Finding], dict]:
 def derived_problems(stats_dir: Path) -> list[Finding]:
     """Derived figures published although a count they rest on is suppressed."""
     findings = []
-    tables = {
-        name: pd.DataFrame(
-            json.loads((stats_dir / "tables" / f"{name}.json").read_text(encoding="utf-8")),
-            dtype=object,
-        )
-        for name in TABLES
-    }
+    tables = store.tables(stats_dir)
     for name, spec in TABLES.items():
         table = tables[name].copy()
         if table.empty:  # a law type the extract does not have (a private-law-only one)
@@ -159,10 +154,7 @@ def derived_problems(stats_dir: Path) -> list[Finding]:
         json.loads((stats_dir / "trends.json").read_text(encoding="utf-8")), dtype=object
     )
     for row in trends.itertuples():
-        source = pd.DataFrame(
-            json.loads((stats_dir / "tables" / f"{row.table}.json").read_text(encoding="utf-8")),
-            dtype=object,
-        )
+        source = tables[row.table]
         window = source[
             (source["area_code"] == row.area_code)
             & (source["financial_year"] > row.last_year - TREND_YEARS)
@@ -218,11 +210,11 @@ def csv_problems(reports: Path, stats_dir: Path) -> list[Finding]:
     import csv
 
     from fjo_analysis.check import count_measures
-    from fjo_analysis.render.csv import COUNT_UNIT, read_store_tables, release_rows
+    from fjo_analysis.render.csv import COUNT_UNIT, release_rows
 
-    store = release_rows(read_store_tables(stats_dir))
+    figures = release_rows(store.tables(stats_dir))
     key = ["table", "area_code", "year", "breakdown", "measure"]
-    published = dict(zip(map(tuple, store[key].to_numpy()), store["value"], strict=True))
+    published = dict(zip(map(tuple, figures[key].to_numpy()), figures["value"], strict=True))
     counts = count_measures()
     findings = []
     for path in sorted(p for p in reports.glob("**/*.csv") if not p.name.startswith(".")):

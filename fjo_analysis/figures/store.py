@@ -255,6 +255,16 @@ def preload(directory: Path) -> None:
         store.trends()
 
 
+def tables(directory: Path) -> dict[str, pd.DataFrame]:
+    """Every published table of the store at ``directory``, read afresh: the caller's to
+    change (what :class:`Store` has read is shared by every reader in the process)."""
+    return {name: _frame(Path(directory) / "tables" / f"{name}.json") for name in TABLES}
+
+
+def _frame(path: Path) -> pd.DataFrame:
+    return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), dtype=object)
+
+
 def _read(path: Path) -> pd.DataFrame:
     """A store file as a table, read once per version of the file (a rebuilt store is
     read again, even by a long-lived process)."""
@@ -264,4 +274,4 @@ def _read(path: Path) -> pd.DataFrame:
 
 @lru_cache(maxsize=2 * (len(TABLES) + 1))  # two versions of the store
 def _read_version(path: Path, version: tuple[int, int, int]) -> pd.DataFrame:
-    return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), dtype=object)
+    return _frame(path)

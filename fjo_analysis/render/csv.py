@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from pathlib import Path
 
 import pandas as pd
 
@@ -119,16 +117,6 @@ def release_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 unit = store_unit(name, column)
                 rows.append((*key, column, unit, value_text(record[column], unit)))
     return pd.DataFrame(rows, columns=list(HEADER))
-
-
-def read_store_tables(stats_dir: Path) -> dict[str, pd.DataFrame]:
-    return {
-        name: pd.DataFrame(
-            json.loads((stats_dir / "tables" / f"{name}.json").read_text(encoding="utf-8")),
-            dtype=object,
-        )
-        for name in TABLES
-    }
 
 
 def briefing_rows(doc: BriefingDoc) -> pd.DataFrame:
