@@ -145,10 +145,9 @@ def render(
     doc = dataclasses.replace(
         parts.read(nb, area_slug, topic, config, lang), release=Release.of(config)
     )
-    out_dir = config.reports_dir / area_slug
+    targets, log_path, private = _paths(area_slug, f"{topic}{suffix}", config)
+    out_dir = log_path.parent
     out_dir.mkdir(parents=True, exist_ok=True)
-    targets = {fmt: out_dir / f"{topic}{suffix}.{fmt}" for fmt in FORMATS}
-    log_path = out_dir / f"{topic}{suffix}.disclosure.json"
     log = public_log(doc, rules, area_slug, topic)
     sweep_temporaries(out_dir)
     # The HTML is published last: make keys a briefing on all three files, so a build
@@ -179,7 +178,6 @@ def render(
                 f"{area_slug}/{topic}{suffix}: refused to publish, disclosure check "
                 "failed:\n" + "\n".join(str(leak) for leak in leaks)
             )
-        private = config.build_dir / "disclosure" / area_slug / f"{topic}{suffix}.json"
         private.parent.mkdir(parents=True, exist_ok=True)
         publish_text(private, json.dumps(doc.disclosure, indent=1, sort_keys=True))
         for final, tmp in temporary.items():
@@ -243,13 +241,25 @@ def run(
     return reported(lambda: build(area_slug, topic, config(), engine, lang))
 
 
+def _paths(
+    area_slug: str, document: str, config: settings.Settings
+) -> tuple[dict[str, Path], Path, Path]:
+    """A document's ("infants.cy") published outputs by format, its published disclosure
+    log and its private one (which cells, and why)."""
+    folder = config.reports_dir / area_slug
+    return (
+        {fmt: folder / f"{document}.{fmt}" for fmt in FORMATS},
+        folder / f"{document}.disclosure.json",
+        config.build_dir / "disclosure" / area_slug / f"{document}.json",
+    )
+
+
 def withdraw(area_slug: str, document: str, config: settings.Settings) -> None:
     """Remove a document's published outputs and disclosure logs (built from an earlier
     extract), so a release never mixes extracts."""
-    folder = config.reports_dir / area_slug
-    for name in [f"{document}.{fmt}" for fmt in FORMATS] + [f"{document}.disclosure.json"]:
-        remove_quietly(folder / name)
-    remove_quietly(config.build_dir / "disclosure" / area_slug / f"{document}.json")
+    outputs, log, private = _paths(area_slug, document, config)
+    for path in [*outputs.values(), log, private]:
+        remove_quietly(path)
 
 
 def unpublished_topics(config: settings.Settings) -> dict[str, str]:
