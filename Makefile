@@ -69,6 +69,9 @@ STAMPED := $(shell $(STAMP_ENV) $(FJO) stamp $(PROCESSED) --if-listed $(STATS) >
 ifneq ($(STAMPED),0)
 $(error fjo stamp failed (see above); nothing was built)
 endif
+# The code version every document of this run states, worked out once (git describe)
+# rather than by each of its builds.
+export FJO_CODE_VERSION := $(or $(FJO_CODE_VERSION),$(shell $(STAMP_ENV) $(FJO) version))
 endif
 endif
 

@@ -159,6 +159,10 @@ def _stamp(args: argparse.Namespace) -> None:
         print(f"fjo: {message}", file=sys.stderr)
 
 
+def _version(args: argparse.Namespace) -> None:
+    print(settings.load().version())
+
+
 def _release(args: argparse.Namespace) -> None:
     from fjo_analysis.publish import write
 
@@ -251,6 +255,10 @@ def parser() -> argparse.ArgumentParser:
         help="a manifest to check only if it lists its files",
     )
     stamp.set_defaults(func=_stamp)
+    version = commands.add_parser(
+        "version", help="print the code version outputs state (make works it out once a run)"
+    )
+    version.set_defaults(func=_version)
     release = commands.add_parser(
         "release", help="write the methods page and the release's CSV downloads"
     )

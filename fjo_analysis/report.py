@@ -232,10 +232,11 @@ class Briefing(Phrases):
         keys = keys or [k for k in (*spec.keys, "year") if k in frame]
         counts = list(spec.counts)
         # (row, column) of each [c], row by row: the order a reader meets them
-        marked = np.argwhere(frame[counts].eq(disclosure.MARK).to_numpy())
-        rows = frame[keys].to_dict("records")
+        shown = [frame[c].to_numpy(dtype=object) == disclosure.MARK for c in counts]
+        marked = np.argwhere(np.column_stack(shown)) if shown else []
+        values = {k: frame[k].to_numpy(dtype=object) for k in keys}
         entries = [
-            {"row": {k: _jsonable(rows[r][k]) for k in keys}, "column": counts[c]}
+            {"row": {k: _jsonable(values[k][r]) for k in keys}, "column": counts[c]}
             for r, c in marked
         ]
         self._record(
@@ -410,9 +411,14 @@ class Briefing(Phrases):
             raise KeyError(f"table {caption!r} has no column(s) {unknown}")
         overrides = columns if isinstance(columns, dict) else {}
         columns = list(columns)
+        store_table = TABLES.get(published.attrs.get("table_name", "").partition(":")[0])
+        keys = ("area_code", *(store_table.keys if store_table else ("financial_year",)))
+        where = [k for k in keys if k in published.columns]
+        # each column's values as Python objects, read once (pandas indexing is slow)
+        values = {c: published[c].tolist() for c in dict.fromkeys([*columns, *where])}
         cols = []
         for c in columns:
-            numeric = any(isinstance(v, float) for v in published[c])
+            numeric = any(isinstance(v, float) for v in values[c])
             default = (c.replace("_", " ").capitalize(), "rate" if numeric else "text")
             label, kind = COLUMNS.get(c, default)
             label = overrides.get(c) or self.lang.gettext(label)
@@ -422,16 +428,13 @@ class Briefing(Phrases):
                 label = label if label.endswith(number) else f"{label} {number}"
             cols.append({"name": c, "label": label, "kind": kind})
         # values as published (a label is translated where it is shown: parts.format_cell)
-        rows = [[_jsonable(v) for v in row] for row in published[columns].itertuples(index=False)]
+        rows = [[_jsonable(values[c][i]) for c in columns] for i in range(len(published))]
         has_mark = any(disclosure.MARK in row for row in rows)
         notes = list(notes or [])
         if has_mark:
             notes.append(self.rules.note)
         if any(v is None or v == disclosure.NOT_AVAILABLE for row in rows for v in row):
             notes.append(self.lang.gettext(language.NOT_AVAILABLE_NOTE))
-        store_table = TABLES.get(published.attrs.get("table_name", "").partition(":")[0])
-        keys = ("area_code", *(store_table.keys if store_table else ("financial_year",)))
-        where = [k for k in keys if k in published.columns]
         return {
             "name": published.attrs.get("table_name", caption),
             "caption": self._safe_text(caption),
@@ -439,10 +442,7 @@ class Briefing(Phrases):
             "rows": rows,
             "notes": notes,
             # each row's area and keys, shown or not (the CSV download names every figure)
-            "keys": [
-                {k: _jsonable(v) for k, v in zip(where, row, strict=True)}
-                for row in published[where].itertuples(index=False)
-            ],
+            "keys": [{k: _jsonable(values[k][i]) for k in where} for i in range(len(published))],
         }
 
 

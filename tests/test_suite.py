@@ -227,6 +227,22 @@ def test_changing_a_disclosure_setting_rebuilds_statistics_and_briefings(made):
         assert len(_planned(result)) == DOCUMENTS
 
 
+def test_make_works_out_the_code_version_once_for_every_document(made):
+    """Every document of a make run states one code version, worked out by make (``fjo
+    version``: git describe) and passed to each build; one the user sets is kept."""
+    env = {**os.environ, "FJO_ROOT": str(made)}
+    env.pop("FJO_CODE_VERSION", None)
+    version = subprocess.run(
+        [str(VENV / "bin" / "fjo"), "version"], env=env, capture_output=True, text=True
+    ).stdout.strip()
+    assert version.startswith("fjo_analysis ")
+    probe = ["FJO_LOCKED=1", "--eval", 'probe: ; @echo "version=$$FJO_CODE_VERSION"', "probe"]
+    result = _make(made, *probe, env={"FJO_CODE_VERSION": ""})
+    assert f"version={version}\n" in result.stdout, result.stderr
+    result = _make(made, *probe, env={"FJO_CODE_VERSION": "v9 (given)"})
+    assert "version=v9 (given)\n" in result.stdout, result.stderr
+
+
 @pytest.mark.parametrize(
     "name,value",
     [

@@ -47,6 +47,9 @@ class Rules:
     threshold: int = DEFAULT_SUPPRESS_BELOW
     round_to: int = DEFAULT_ROUND_TO
 
+    def __deepcopy__(self, memo) -> Rules:
+        return self  # immutable; pandas deep-copies a table's attrs at every operation
+
     @property
     def note(self) -> str:
         from fjo_analysis.i18n import _  # the current language's (see fjo_analysis.i18n)
@@ -67,6 +70,9 @@ class Spec:
     """Which columns of a published table are counts (attached to it as ``attrs``)."""
 
     counts: tuple[str, ...]
+
+    def __deepcopy__(self, memo) -> Spec:
+        return self  # immutable; pandas deep-copies a table's attrs at every operation
 
 
 class DisclosureError(ValueError):

@@ -90,7 +90,8 @@ class _Book:
     """An XlsxWriter workbook with the few cell styles a GSS workbook uses."""
 
     def __init__(self, path: Path):
-        self.book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+        # in_memory: each part is built in memory, not in a temporary file (0.02 s less)
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "in_memory": True})
         self._styles: dict[tuple, object] = {}
 
     def style(self, **properties):
