@@ -30,7 +30,7 @@ from fjo_analysis.files import (
     sweep_temporaries,
     writing,
 )
-from fjo_analysis.params import area_params, topics
+from fjo_analysis.params import area_params, topic_metadata, topics
 
 if TYPE_CHECKING:  # imported where used: ``fjo stamp`` runs before every make and stays light
     from collections.abc import Callable
@@ -274,7 +274,7 @@ def nothing_to_publish(topic: str, config: settings.Settings) -> str | None:
     stats = config.stats_dir / "manifest.json"
     if not notebook.exists() or not stats.exists():
         return None
-    law_type = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["fjo"].get("law_type")
+    law_type = topic_metadata(config.root, topic).get("law_type")
     present = json.loads(stats.read_text(encoding="utf-8")).get("law_types", [])
     if law_type and law_type not in present:
         return f"the extract has no {law_type}-law cases, so this topic has no figures"

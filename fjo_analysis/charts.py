@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,12 @@ PAD = 6  # round the chart's edge
 TICK = 4  # tick length, and the gap between a tick and its label
 LINE = FONT_PT * svg.LINE_HEIGHT  # a line of chart text
 HANDLE = 30  # a legend entry's sample of line or fill
+
+
+@cache
+def palette(name: str, number_of_colours: int | None = None) -> tuple[str, ...]:
+    """An Analysis Function colour palette, in hex (afcharts reads its YAML at every call)."""
+    return tuple(get_af_colours(name, number_of_colours=number_of_colours))
 
 
 @dataclass(frozen=True)
@@ -373,7 +380,7 @@ def trend(
     # labels, the band and the reference line in the current language (Wales -> Cymru)
     series = {current().value(label): table for label, table in series.items()}
     band_label, reference_label = current().value(band_label), current().value(reference_label)
-    colours = get_af_colours("categorical", number_of_colours=min(max(len(series), 2), 6))
+    colours = palette("categorical", min(max(len(series), 2), 6))
     entries, drawn = [], []
     for i, (label, table) in enumerate(series.items()):
         colour, pattern = colours[i % len(colours)], DASHES[i % len(DASHES)]
@@ -546,7 +553,7 @@ def bars(
     highlight, reference_label = current().value(highlight), current().value(reference_label)
     values = values[order]
     synthetic = is_synthetic(table)
-    dark = get_af_colours("focus")[0]
+    dark = palette("focus")[0]
     texts = ["[c]" if np.isnan(v) else fmt(v) for v in values]
     bold = [name == highlight for name in labels]
     column = max(svg.text_width(t, FONT_PT, b) for t, b in zip(texts, bold, strict=True))

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import jinja2
-import nbformat
 from markupsafe import Markup
 
 from fjo_analysis import i18n, settings
@@ -20,7 +19,7 @@ from fjo_analysis.build import unpublished_topics
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.files import publish_text
 from fjo_analysis.i18n import _
-from fjo_analysis.params import area_params, areas, topics
+from fjo_analysis.params import area_params, areas, topic_metadata, topics
 from fjo_analysis.release import Release
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER, build_date
@@ -177,10 +176,7 @@ def _in_welsh(caller):
 def write_index(config: settings.Settings) -> Path:
     """Write reports/index.html atomically and return its path."""
     root = config.root
-    every_topic = {
-        t: nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4).metadata.get("fjo", {})
-        for t in topics(root)
-    }
+    every_topic = {t: topic_metadata(root, t) for t in topics(root)}
     unpublished = unpublished_topics(config)
     topic_meta = {t: m for t, m in every_topic.items() if t not in unpublished}
     by_area, missing = [], []

@@ -4,6 +4,7 @@ geography, :mod:`fjo_analysis.profiles`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,13 @@ def topics(root: Path) -> list[str]:
     return sorted(
         p.stem for p in (root / "notebooks").glob("*.ipynb") if p.stem != PROFILE_NOTEBOOK
     )
+
+
+def topic_metadata(root: Path, topic: str) -> dict:
+    """A topic notebook's ``fjo`` metadata (its title, law type...): read as JSON, the
+    notebook neither parsed as a notebook nor validated (a briefing reads several)."""
+    path = root / "notebooks" / f"{topic}.ipynb"
+    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("fjo", {})
 
 
 def areas(root: Path) -> list[str]:

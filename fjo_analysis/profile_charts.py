@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from afcharts.af_colours import get_af_colours
 
 from fjo_analysis import hexmap, language, svg
 from fjo_analysis.charts import (
@@ -37,6 +36,7 @@ from fjo_analysis.charts import (
     legend,
     line_sample,
     marker,
+    palette,
     synthetic_label,
     tick_labels,
     x_axis,
@@ -98,7 +98,7 @@ def funnel(
     people = authorities[denominator].to_numpy(dtype=float)
     shown = ~np.isnan(rates) & (people > 0)
     names = authorities["area"].to_numpy()
-    dark = get_af_colours("focus")[0]
+    dark = palette("focus")[0]
     synthetic = is_synthetic(authorities)
     # names as the reader's language writes them (the table's stay as published)
     shown_name, country_name = _capital(current().value(highlight)), current().value(country)
@@ -269,7 +269,7 @@ def _in_sentence(lang: Language, name: str) -> str:
 
 def _band_styles(n: int) -> list[dict]:
     """Fill, pattern and pattern colour of ``n`` bands, lowest first (light to dark)."""
-    fills = get_af_colours("sequential")[::-1][:n]
+    fills = palette("sequential")[::-1][:n]
     return [
         {
             "facecolor": fill,

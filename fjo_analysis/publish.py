@@ -17,8 +17,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-import nbformat
-
 from fjo_analysis import i18n, methods, settings
 from fjo_analysis.check import check_csv, check_html, check_pdf
 from fjo_analysis.disclosure import Rules
@@ -26,7 +24,7 @@ from fjo_analysis.errors import BriefingError
 from fjo_analysis.figures import store
 from fjo_analysis.files import staged, writing
 from fjo_analysis.i18n import _
-from fjo_analysis.params import area_params, areas, topics
+from fjo_analysis.params import area_params, areas, topic_metadata, topics
 from fjo_analysis.release import Release, long_date
 from fjo_analysis.render import csv as tidy
 from fjo_analysis.render import methods_page
@@ -104,14 +102,7 @@ def coverage(config: settings.Settings) -> dict:
     root, lang = config.root, i18n.current()
     return {
         "areas": [lang.area_name(area_params(slug, root).name) for slug in areas(root)],
-        "topics": [
-            lang.gettext(
-                nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4)
-                .metadata.get("fjo", {})
-                .get("title", t)
-            )
-            for t in topics(root)
-        ],
+        "topics": [lang.gettext(topic_metadata(root, t).get("title", t)) for t in topics(root)],
     }
 
 

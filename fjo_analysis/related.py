@@ -15,11 +15,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from fjo_analysis.geography import ENGLAND, area, dfj_members, local_areas
 from fjo_analysis.i18n import N_, PROFILES, SOURCE, Language, about_wales, forms
-from fjo_analysis.params import PROFILE_NOTEBOOK, area_params, areas, topics
+from fjo_analysis.params import PROFILE_NOTEBOOK, area_params, areas, topic_metadata, topics
 
 
 @dataclass(frozen=True)
@@ -40,12 +38,7 @@ def _slugs(root: Path) -> dict[str, str]:
 
 
 def _titles(root: Path) -> dict[str, str]:
-    return {
-        t: nbformat.read(root / "notebooks" / f"{t}.ipynb", as_version=4)
-        .metadata.get("fjo", {})
-        .get("title", t)
-        for t in topics(root)
-    }
+    return {t: topic_metadata(root, t).get("title", t) for t in topics(root)}
 
 
 def _region_of(code: str) -> str:

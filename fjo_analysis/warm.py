@@ -85,16 +85,16 @@ def _warm_up(root: Path) -> None:
 
 def _rehearse(root: Path) -> None:
     """What every child would otherwise work out first: the geography and hex layout,
-    both languages' catalogues and number formats, papermill's notebook validator, and
-    the chart font's widths. No data are read here: the server outlives a change of
-    extract (:func:`_preload` reads the store), never a change of code. (Not Typst: it
-    starts threads a fork would not copy, so a child compiling after it would wait for
-    them for ever.)"""
+    both languages' catalogues and number formats, papermill's notebook validator, the
+    chart font's widths and the colour palettes. No data are read here: the server
+    outlives a change of extract (:func:`_preload` reads the store), never a change of
+    code. (Not Typst: it starts threads a fork would not copy, so a child compiling
+    after it would wait for them for ever.)"""
     import datetime as dt
 
     import nbformat
 
-    from fjo_analysis import geography, hexmap, svg
+    from fjo_analysis import charts, geography, hexmap, svg
     from fjo_analysis.i18n import LANGUAGES, Language
 
     geography.local_areas()
@@ -110,6 +110,9 @@ def _rehearse(root: Path) -> None:
         nbformat.validate(nbformat.read(notebook, as_version=4))
     for bold in (False, True):
         svg.text_width("2024/25", 16, bold)
+    for name, sizes in (("focus", [None]), ("sequential", [None]), ("categorical", range(2, 7))):
+        for size in sizes:
+            charts.palette(name, size)
 
 
 def _preload(stats_dir: Path) -> None:
