@@ -23,8 +23,9 @@ import re
 import subprocess
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
+
+from lxml import etree
 
 from fjo_analysis.disclosure import small_counts_in
 from fjo_analysis.errors import BriefingError
@@ -83,11 +84,13 @@ def check_text(path: Path, where: str, text: str, threshold: int) -> list[Leak]:
     ]
 
 
-class _HTMLTables(HTMLParser):
-    """Collects tables (name, header, rows, cells by data-column) and the page's text."""
+class _HTMLTables:
+    """Collects tables (name, header, rows, cells by data-column) and the page's text: an
+    lxml parser target (libxml2 reads the page, twice as fast as ``html.parser``).
+    Text is passed on whole, from one tag to the next, however the parser splits it."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        self._pending: list[str] = []
         self.tables: list[dict] = []
         self.text: list[str] = []
         self.charts: list[str] = []  # each chart's labels
@@ -96,8 +99,23 @@ class _HTMLTables(HTMLParser):
         self._in_head = False
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
+    def _flush(self) -> None:
+        if self._pending:
+            self._text("".join(self._pending))
+            self._pending = []
+
+    def data(self, data):
+        self._pending.append(data)
+
+    def comment(self, text):
+        self._flush()
+
+    def close(self):
+        self._flush()
+        return self
+
+    def start(self, tag, attrs):
+        self._flush()
         if tag in ("style", "script"):
             self._skip += 1
         if tag == "img" and attrs.get("alt"):
@@ -121,7 +139,8 @@ class _HTMLTables(HTMLParser):
             self._cell = []
             self._column = attrs.get("data-column", "")
 
-    def handle_endtag(self, tag):
+    def end(self, tag):
+        self._flush()
         if tag in ("style", "script"):
             self._skip -= 1
         elif tag == "thead":
@@ -138,7 +157,7 @@ class _HTMLTables(HTMLParser):
                 table["rows"].append([text for _, text in self._row])
             self._row = None
 
-    def handle_data(self, data):
+    def _text(self, data):
         if self._skip:
             return
         if self._cell is not None:
@@ -158,8 +177,9 @@ def _log_for(path: Path) -> dict | None:
 
 
 def check_html(path: Path, threshold: int, log: dict | None) -> list[Leak]:
-    parser = _HTMLTables()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser = etree.fromstring(
+        path.read_bytes(), etree.HTMLParser(target=_HTMLTables(), encoding="utf-8")
+    )
     leaks = check_text(path, "text", " ".join(parser.text), threshold)
     for i, labels in enumerate(parser.charts, start=1):
         leaks += check_text(path, f"chart {i}", labels, threshold)

@@ -315,8 +315,15 @@ def dfj_name(name: str) -> str:
 def dfj_members(code: str) -> list[str]:
     """The units (authorities, and combined units wholly inside it) of a family court
     area: APPROXIMATE, see the module docstring."""
-    found = units()
-    return sorted(found.loc[found["dfj_area_code"] == code, "la_code"])
+    return list(_members_by_dfj().get(code, ()))
+
+
+@cache
+def _members_by_dfj() -> dict[str, tuple[str, ...]]:
+    return {
+        code: tuple(sorted(group["la_code"]))
+        for code, group in units().groupby("dfj_area_code", sort=True)
+    }
 
 
 def area(code: str) -> Area:

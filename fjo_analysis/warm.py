@@ -100,6 +100,7 @@ def _rehearse(root: Path) -> None:
     geography.local_areas()
     geography.briefing_areas()
     geography.code_lookup()
+    geography.dfj_members("")  # every family court area's members
     hexmap.layout()
     for code in LANGUAGES:
         language = Language(code)

@@ -56,6 +56,23 @@ def test_leak_in_html_text_and_alt_text(tmp_path):
     assert any("4 newborns" in f for f in found) and any("3 mothers" in f for f in found)
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "&#51;&#32;chil&#100;ren were seen",  # character references inside the phrase
+        "x" * 70_000 + " 3 children",  # a text run longer than the parser's buffer
+        "in <b>all</b> 3 children",  # text after a tag
+    ],
+)
+def test_a_count_phrase_is_read_whole_however_the_page_spells_it(tmp_path, paragraph):
+    """The HTML check reads a page's text as a reader would, from one tag to the next:
+    a phrase split by character references or by the parser's buffer is still one."""
+    page = tmp_path / "x.html"
+    page.write_text(f"<!DOCTYPE html><html><body><p>{paragraph}</p></body></html>")
+    _log(page)
+    assert any("'3 children'" in str(leak) for leak in check([page], 10))
+
+
 def test_leak_in_a_charts_labels(tmp_path):
     """A chart is an image of text: its labels (here the legend's) are read as a reader
     reads them."""
