@@ -9,7 +9,9 @@ import pytest
 import typst
 from openpyxl import Workbook
 
+from fjo_analysis import check as check_module
 from fjo_analysis.check import check
+from fjo_analysis.errors import BriefingError
 
 
 def _log(path, threshold=10):
@@ -71,6 +73,29 @@ def test_a_count_phrase_is_read_whole_however_the_page_spells_it(tmp_path, parag
     page.write_text(f"<!DOCTYPE html><html><body><p>{paragraph}</p></body></html>")
     _log(page)
     assert any("'3 children'" in str(leak) for leak in check([page], 10))
+
+
+def test_a_page_is_read_whole_or_refused(tmp_path, monkeypatch):
+    """libxml2 stops at anything over 10 MB in one piece unless told otherwise, and older
+    versions misread a CR: the check reads past both; a page that is not UTF-8, or a
+    libxml2 too old to trust, is refused rather than half read."""
+    huge = tmp_path / "huge.html"
+    huge.write_text(f'<p>x</p><img alt="{"y" * 11_000_000} 3 children"><p>4 babies</p>')
+    _log(huge)
+    found = " ".join(str(leak) for leak in check([huge], 10))
+    assert "'3 children'" in found and "'4 babies'" in found
+    crlf = tmp_path / "crlf.html"
+    crlf.write_text("<p>There were 3\r\nchildren.</p>", newline="")
+    _log(crlf)
+    assert any("3\\nchildren" in str(leak) for leak in check([crlf], 10))
+    latin = tmp_path / "latin.html"
+    latin.write_bytes(b"<p>3\xa0children</p>")
+    _log(latin)
+    with pytest.raises(BriefingError, match=r"latin.html: not UTF-8 text \(byte 4\)"):
+        check([latin], 10)
+    monkeypatch.setattr(check_module.etree, "LIBXML_VERSION", (2, 13, 8), raising=False)
+    with pytest.raises(BriefingError, match="needs libxml2 2.14 or later"):
+        check([crlf], 10)
 
 
 def test_leak_in_a_charts_labels(tmp_path):
