@@ -150,10 +150,7 @@ def derived_problems(stats_dir: Path) -> list[Finding]:
                         "published although a count it rests on is [c]",
                     )
                 )
-    trends = pd.DataFrame(
-        json.loads((stats_dir / "trends.json").read_text(encoding="utf-8")), dtype=object
-    )
-    for row in trends.itertuples():
+    for row in store.Store(stats_dir).trends().itertuples():
         source = tables[row.table]
         window = source[
             (source["area_code"] == row.area_code)
