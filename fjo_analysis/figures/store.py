@@ -267,7 +267,10 @@ def _frame(path: Path) -> pd.DataFrame:
 
 def _read(path: Path) -> pd.DataFrame:
     """A store file as a table, read once per version of the file (a rebuilt store is
-    read again, even by a long-lived process)."""
+    read again, even by a long-lived process). The path is made absolute first, so the
+    same file named relatively (as a notebook's parameters name the store) and absolutely
+    (as :func:`preload` does) is read once."""
+    path = Path(os.path.abspath(path))
     stat = path.stat()
     return _read_version(path, (stat.st_mtime_ns, stat.st_ino, stat.st_size))
 
