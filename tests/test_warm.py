@@ -137,6 +137,9 @@ def test_the_store_read_before_forking_is_read_again_once_rebuilt(monkeypatch, p
     first = store.Store(stats).table("care_children")
     assert store._read_version.cache_info().hits == before.hits + 1
     assert store._read_version.cache_info().misses == before.misses
+    monkeypatch.chdir(tmp_path)  # as a notebook's parameters name it, relative to the root
+    assert store.Store(Path("stats")).table("care_children") is first
+    assert store._read_version.cache_info().misses == before.misses
 
     path = stats / "tables" / "care_children.json"
     records = json.loads(path.read_text(encoding="utf-8"))
