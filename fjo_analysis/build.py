@@ -236,7 +236,7 @@ def run(
     lang: str = "en",
 ) -> int:
     """Build one briefing as ``fjo build`` does, with the settings ``config`` reads (the
-    warm builder's children call this): an error, in the settings too, is reported in one
+    warm builder's workers call this): an error, in the settings too, is reported in one
     line on stderr; returns the exit code."""
     return reported(lambda: build(area_slug, topic, config(), engine, lang))
 

@@ -1,7 +1,7 @@
 """A papermill engine that runs a notebook's cells in this Python process.
 
-Used by the warm builder (``fjo_analysis.warm``): a child forked from a process that has
-already imported the analysis stack runs the notebook here instead of starting a kernel.
+Used by the warm builder (``fjo_analysis.warm``): a worker forked from a process that has
+already imported the analysis stack runs notebooks here instead of starting a kernel.
 Papermill finds it by name, ``fjo-inprocess``, through this package's ``papermill.engine``
 entry point (pyproject.toml); papermill itself runs it in the notebook's ``cwd``.
 Outputs are recorded as a kernel would record them (streams, display data with their
@@ -33,10 +33,14 @@ class _RecordingDisplayHook(DisplayHook):
             self.results.append(self.shell.display_formatter.format(result))
 
 
+#: The shell's names as it was made (:func:`fresh_shell` restores them).
+_FIRST_NAMES: dict = {}
+
+
 def shell() -> InteractiveShell:
     """The process's IPython shell, recording results for notebook outputs.
 
-    History is off: forked children would otherwise share one history database.
+    History is off: forked workers would otherwise share one history database.
     Tracebacks are not printed: the error is recorded as the cell's error output.
     """
     config = Config()
@@ -48,7 +52,22 @@ def shell() -> InteractiveShell:
         # A kernel sends an error as an "error" output only (ipykernel overrides this too);
         # the terminal shell would also print the traceback into the cell's stdout.
         ip._showtraceback = lambda etype, evalue, stb: None
+        _FIRST_NAMES.update(ip.user_ns)
     return ip
+
+
+def fresh_shell() -> None:
+    """Return the shell to the state it was made in: its first names only, no history,
+    the count at 1. A warm builder's worker runs many notebooks in it, and each must find
+    it as the first did."""
+    ip = shell()
+    history = ip.history_manager
+    history.input_hist_parsed[:] = [""]
+    history.input_hist_raw[:] = [""]
+    history.output_hist.clear()
+    ip.user_ns.clear()
+    ip.user_ns.update(_FIRST_NAMES)
+    ip.execution_count = 1
 
 
 def run_cell(ip: InteractiveShell, cell) -> bool:

@@ -200,7 +200,7 @@ def release_settings(build_day: dt.date, env: Mapping[str, str]) -> dict:
 
 
 def load(env: Mapping[str, str] = os.environ) -> Settings:
-    """Settings from the environment (this process's unless given: a warm builder's child
+    """Settings from the environment (this process's unless given: a warm builder's worker
     reads its client's), with the defaults above, checked at the boundary."""
     epoch = _whole_number(
         env, "SOURCE_DATE_EPOCH", None, 0, "seconds since 1970-01-01 UTC, 0 or more"

@@ -1,18 +1,22 @@
-"""The warm builder: import the analysis and rendering stack once, fork per briefing.
+"""The warm builder: import the analysis and rendering stack once; build in workers
+forked from it.
 
 A client (make's light one, :mod:`fjo_analysis.warm_client`, or ``fjo build``) asks a
-server process (started on first use, gone after 30 idle seconds) to build a briefing.
+server process (started on first use, gone after 30 idle seconds) to build a document.
 The server has already imported pandas, statsmodels, papermill, Typst, XlsxWriter and
 every package module the topic notebooks import, and before each request reads the
-statistics store's tables (again only if they changed since it last did); for each
-request it forks a child (``socketserver``'s ``ForkingMixIn``), which is a fresh copy of
-that state, runs the notebook with the in-process engine and renders it. The request
-carries the client's directory and environment, and the child reads its settings from
-them (``settings.load(env)``), never from the server's own. The client hands the child
-its own stdout and stderr and waits for the exit code; if the client goes away (make
-interrupted), the child stops and removes its temporary files. A server whose code has
-changed on disk since it started answers "stale" and exits, and the client starts a new
-one. ``FJO_WARM=0`` builds without it (a kernel per notebook).
+statistics store's tables (again only if they changed since it last did). It passes each
+request to an idle worker, or forks a new one (a fresh copy of that state) when none is
+idle. A worker builds one request at a time, up to RECYCLE_AFTER of them, and keeps what
+it warmed from one to the next (Typst's fonts and layout caches; no pages copied from the
+server again); before each it undoes what the last may have left (:func:`_fresh`), so a
+document is the same whichever worker builds it, after whatever. The request carries the
+client's directory and environment, and the worker reads its settings from them
+(``settings.load(env)``), never from the server's own. The client hands the worker its
+own stdout and stderr and waits for the exit code; if the client goes away (make
+interrupted), the build stops and removes its temporary files, and the worker exits. A
+server whose code has changed on disk since it started answers "stale" and exits, and
+the client starts a new one. ``FJO_WARM=0`` builds without it (a kernel per notebook).
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ import gc
 import importlib
 import json
 import os
+import selectors
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 from fjo_analysis import build, imports, settings, warm_client
@@ -37,6 +42,8 @@ from fjo_analysis.errors import BriefingError
 from fjo_analysis.settings import PACKAGE_DIR
 
 IDLE_SECONDS = 30
+#: Requests a worker builds before it makes way for a fresh one (bounds what it holds).
+RECYCLE_AFTER = 100
 START_SECONDS = 60
 ENGINE = "fjo-inprocess"
 #: What every briefing uses besides the modules its notebook imports.
@@ -69,8 +76,8 @@ def _code_mtime() -> float:
 
 def _warm_up(root: Path) -> None:
     """Import everything a briefing uses and fill the caches that depend only on the
-    package (:func:`_rehearse`), so that forked children start warm; then freeze it all,
-    so a child's garbage collector never walks (nor copies) what it inherited."""
+    package (:func:`_rehearse`), so that forked workers start warm; then freeze it all,
+    so a worker's garbage collector never walks (nor copies) what it inherited."""
     for module in (*STACK, *imports.notebook_modules(root)):
         importlib.import_module(module)
     from fjo_analysis.engine import shell
@@ -78,17 +85,17 @@ def _warm_up(root: Path) -> None:
     shell()
     try:
         _rehearse(root)
-    except Exception as err:  # only a head start: each child meets (and reports) the problem
+    except Exception as err:  # only a head start: each worker meets (and reports) the problem
         print(f"fjo warm: rehearsal skipped: {err!r}", file=sys.stderr, flush=True)
     gc.freeze()
 
 
 def _rehearse(root: Path) -> None:
-    """What every child would otherwise work out first: the geography and hex layout,
+    """What every worker would otherwise work out first: the geography and hex layout,
     both languages' catalogues and number formats, papermill's notebook validator, the
     chart font's widths and the colour palettes. No data are read here: the server
     outlives a change of extract (:func:`_preload` reads the store), never a change of
-    code. (Not Typst: it starts threads a fork would not copy, so a child compiling
+    code. (Not Typst: it starts threads a fork would not copy, so a worker compiling
     after it would wait for them for ever.)"""
     import datetime as dt
 
@@ -117,72 +124,145 @@ def _rehearse(root: Path) -> None:
 
 
 def _preload(stats_dir: Path) -> None:
-    """Read the statistics store's tables (again if it was rebuilt) before forking, so
-    children start with them; then freeze them with the rest."""
+    """Read the statistics store's tables (again if it was rebuilt) before a request, so
+    a worker forked for it starts with them; then freeze them with the rest. (A worker
+    that lives on reads a rebuilt store itself, once.)"""
     from fjo_analysis.figures import store
 
     try:
         store.preload(stats_dir)
-    except (OSError, ValueError) as err:  # a store being rebuilt: children read it
+    except (OSError, ValueError) as err:  # a store being rebuilt: workers read it
         print(f"fjo warm: store not preloaded: {err!r}", file=sys.stderr, flush=True)
     gc.freeze()
 
 
-class _Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
-    """Forks a child per request; ``done`` once idle for ``timeout`` seconds with no child
-    running, or once asked to build with code changed since it started."""
-
-    timeout = IDLE_SECONDS
-    block_on_close = False  # children outlive a server that stops (stale code): let them
-
-    def __init__(self, path: Path, stats_dir: Path):
-        super().__init__(str(path), _Request)
-        self.started = _code_mtime()
-        self.stats_dir = stats_dir
-        self.done = False
-
-    def verify_request(self, request, client_address) -> bool:
-        if _code_mtime() > self.started:
-            request.sendall(b'{"stale": true}\n')
-            self.done = True
-            return False
-        _preload(self.stats_dir)
-        return True
-
-    def handle_timeout(self) -> None:
-        super().handle_timeout()  # reaps finished children
-        self.done = not self.active_children
-
-
-class _Request(socketserver.BaseRequestHandler):
-    def handle(self) -> None:  # in the forked child
-        _child(self.request)
-
-
 def serve(path: Path, root: Path, stats_dir: Path) -> None:
-    """Accept build requests until idle; fork a child for each."""
+    """Accept build requests until idle for IDLE_SECONDS with no build running, or until
+    asked to build with code changed since it started (then answer "stale"; builds under
+    way finish). Each request goes to an idle worker, or to a new one forked for it."""
     _warm_up(root)
+    started = _code_mtime()
+    workers: dict[socket.socket, int] = {}  # the server's end of each worker's channel: pid
+    idle: list[socket.socket] = []
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with listener, selectors.DefaultSelector() as events:
+        try:
+            listener.bind(str(path))
+            listener.listen(64)
+            events.register(listener, selectors.EVENT_READ)
+            last = time.monotonic()
+            while True:
+                wait = None if len(idle) < len(workers) else last + IDLE_SECONDS - time.monotonic()
+                if wait is not None and wait <= 0:
+                    return
+                for key, _ in events.select(wait):
+                    last = time.monotonic()
+                    if key.fileobj is not listener:  # a worker is free again, or has gone
+                        _heard(key.fileobj, workers, idle, events)
+                        continue
+                    conn, _ = listener.accept()
+                    with conn:
+                        if _code_mtime() > started:
+                            conn.sendall(b'{"stale": true}\n')
+                            return
+                        _preload(stats_dir)
+                        _hand_over(conn, workers, idle, events, listener)
+        finally:
+            path.unlink(missing_ok=True)
+            for channel in workers:  # idle workers stop; busy ones finish their build first
+                channel.close()
+
+
+def _heard(
+    channel: socket.socket, workers: dict, idle: list, events: selectors.BaseSelector
+) -> None:
+    """A worker's word: free again ("."), or gone (end of file; reaped)."""
     try:
-        with _Server(path, stats_dir) as server:
-            while not server.done:
-                server.handle_request()
-                server.service_actions()  # reap finished children, as serve_forever does
-    finally:
-        path.unlink(missing_ok=True)
+        free = channel.recv(1)
+    except OSError:
+        free = b""
+    if free:
+        idle.append(channel)
+        return
+    events.unregister(channel)
+    if channel in idle:
+        idle.remove(channel)
+    os.waitpid(workers.pop(channel), 0)
+    channel.close()
 
 
-def _child(conn: socket.socket) -> int:
-    """Run one request in this forked child; return its exit code."""
-    code = 1
+def _hand_over(
+    conn: socket.socket,
+    workers: dict,
+    idle: list,
+    events: selectors.BaseSelector,
+    listener: socket.socket,
+) -> None:
+    """Pass ``conn`` to an idle worker, or to a worker forked for it."""
+    while idle:
+        channel = idle.pop()
+        try:
+            socket.send_fds(channel, [b"r"], [conn.fileno()])
+            return
+        except OSError:  # it has just gone: its end of file is heard next
+            continue
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # the new worker: keep only its own end of its channel
+        try:
+            for inherited in (listener, conn, ours, *workers):
+                inherited.close()
+            events.close()
+            _work(theirs)
+        finally:
+            os._exit(0)
+    theirs.close()
+    workers[ours] = pid
+    events.register(ours, selectors.EVENT_READ)
+    socket.send_fds(ours, [b"r"], [conn.fileno()])
+
+
+def _work(channel: socket.socket) -> None:
+    """A worker's life: build each request the server passes it, one at a time, saying
+    "." when free again; stop once the server has gone, after RECYCLE_AFTER requests or
+    after a request that did not end normally (a client gone mid-build)."""
+    filters = list(warnings.filters)  # as the server left them: each request starts so
+    for served in range(1, RECYCLE_AFTER + 1):
+        try:
+            _, fds, _, _ = socket.recv_fds(channel, 1, 1)
+        except OSError:
+            return
+        if not fds:
+            return
+        with socket.socket(fileno=fds[0]) as conn:
+            if not _serve(conn, filters) or served == RECYCLE_AFTER:
+                return
+        try:
+            channel.sendall(b".")
+        except OSError:
+            return
+
+
+def _serve(conn: socket.socket, filters: list) -> bool:
+    """Run one request in this worker; False if it did not end normally. The request
+    finds the worker as a child forked afresh from the server would (:func:`_fresh`),
+    writes to the client's stdout and stderr, and is stopped (temporary files removed)
+    if the client goes away."""
+    code, normal = 1, True
+    finished = threading.Event()
+    own = os.dup(1), os.dup(2)
+    watcher = threading.Thread(target=_watch_client, args=(conn, finished), daemon=True)
     try:
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
         request = json.loads(message)
-        conn.sendall(b'{"started": true}\n')  # the client now waits for this child's answer
-        os.dup2(fds[0], 1)
-        os.dup2(fds[1], 2)
+        conn.sendall(b'{"started": true}\n')  # the client now waits for this worker's answer
+        for fd, target in zip(fds, (1, 2), strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
         os.chdir(request["cwd"])
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-        threading.Thread(target=_watch_client, args=(conn,), daemon=True).start()
+        _fresh(filters)
+        signal.signal(signal.SIGTERM, _stop)
+        watcher.start()
         code = build.run(
             request["area"],
             request["topic"],
@@ -191,23 +271,51 @@ def _child(conn: socket.socket) -> int:
             lang=request["lang"],
         )
     except BaseException as err:  # the client must always get an answer
+        normal = False
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # done: the client leaving is no signal now
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    finished.set()  # before the answer: the client leaves once it has it
     sys.stdout.flush()
     sys.stderr.flush()
+    for fd, target in zip(own, (1, 2), strict=True):
+        os.dup2(fd, target)  # the client's output is the client's again (make waits on it)
+        os.close(fd)
     with contextlib.suppress(OSError):  # the client may have gone
         conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
-    return code
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_RDWR)  # ends the watcher's wait
+    if watcher.is_alive():
+        watcher.join()
+    return normal
 
 
-def _watch_client(conn: socket.socket) -> None:
-    """Stop this child (cleanly: temporary files are removed) when the client goes away."""
+def _stop(signum, frame) -> None:
+    sys.exit(143)
+
+
+def _fresh(filters: list) -> None:
+    """Undo what an earlier request in this worker may have left: the language of the
+    document, the notebook shell's names, history and count, and the warnings' filters
+    (back to ``filters``) and those already shown (so each build shows the same ones)."""
+    from fjo_analysis import engine, i18n
+
+    i18n.activate(i18n.SOURCE)
+    engine.fresh_shell()
+    warnings.resetwarnings()  # also forgets which warnings each module has shown
+    warnings.filters[:] = filters
+    warnings.onceregistry.clear()
+
+
+def _watch_client(conn: socket.socket, finished: threading.Event) -> None:
+    """Stop this request (cleanly: temporary files are removed) if the client goes away
+    before it has finished."""
     try:
         while conn.recv(1):
             pass
     except OSError:
         pass
-    os.kill(os.getpid(), signal.SIGTERM)
+    if not finished.is_set():
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 # ---------------------------------------------------------------------------- client
@@ -251,7 +359,7 @@ def _start(path: Path, config: settings.Settings) -> socket.socket:
 
 def build_briefing(area: str, topic: str, config: settings.Settings, lang: str = "en") -> int:
     """Ask the warm server (started if need be) to build one document; return its exit
-    code. The child reads the settings from this process's environment, as ``config``
+    code. The worker reads the settings from this process's environment, as ``config``
     was read."""
     path = socket_path(config)
     request = warm_client.request(area, topic, lang)

@@ -38,7 +38,7 @@ def connect(path: str) -> socket.socket | None:
 
 def send(conn: socket.socket, request: dict) -> int | None:
     """Send ``request`` with this process's stdout and stderr over ``conn`` (closed
-    after); return the child's exit code, or None where the server did not take it (it
+    after); return the build's exit code, or None where the server did not take it (it
     was closing: idle, or its code changed)."""
     fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])
     sys.stdout.flush()
@@ -53,18 +53,18 @@ def send(conn: socket.socket, request: dict) -> int | None:
             return None
         reply = replies.readline()
         if not reply:
-            raise NoAnswer("the warm builder's child stopped without an answer")
+            raise NoAnswer("the warm builder's worker stopped without an answer")
         return int(json.loads(reply)["exit"])
 
 
 class NoAnswer(RuntimeError):
-    """The server's child stopped before it answered (killed, or out of memory): an
+    """The server's worker stopped before it answered (killed, or out of memory): an
     error, not a request to retry."""
 
 
 def request(area: str, topic: str, lang: str) -> dict:
     """A build request: the document, and this process's directory and environment, from
-    which the child reads the settings (as ``fjo build`` would here)."""
+    which the worker reads the settings (as ``fjo build`` would here)."""
     return {"area": area, "topic": topic, "lang": lang, "cwd": os.getcwd(), "env": dict(os.environ)}
 
 

@@ -299,7 +299,7 @@ def test_a_killed_warm_builder_leaves_nothing_read_as_published(copy, extracts):
         while not sock.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(delay)
-        for pid in _warm_server_pids(copy):  # the server and its forked children
+        for pid in _warm_server_pids(copy):  # the server and its forked workers
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         client.wait(timeout=60)

@@ -140,7 +140,9 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path, project, small_extra
 
 
 def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
-    """The warm builder (in-process, forked) gives exactly the kernel path's outputs."""
+    """The warm builder (in-process, in a worker) gives exactly the kernel path's
+    outputs, whatever the same worker built before (a Welsh briefing, then English
+    ones)."""
     root = project_copy(tmp_path / "root")
     shutil.copytree(suite.processed_dir, root / "data" / "processed")
     shutil.copytree(suite.stats_dir, root / "build" / "stats")
@@ -151,9 +153,10 @@ def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
         "FJO_CODE_VERSION": VERSION,  # as the suite was built
         "FJO_WARM": "1",
     }
-    for area, topic in (("wales", "infants"), ("london", "recurrence")):
+    built = (("wales", "infants", "cy"), ("london", "recurrence", "en"), ("wales", "infants", "en"))
+    for area, topic, lang in built:
         result = subprocess.run(
-            [str(VENV / "bin" / "fjo"), "build", "--area", area, "--topic", topic],
+            [str(VENV / "bin" / "fjo"), "build", "--area", area, "--topic", topic, "--lang", lang],
             capture_output=True,
             text=True,
             env=env,
@@ -163,9 +166,37 @@ def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
         assert result.returncode == 0, result.stderr
         assert f"{area}/{topic}" in result.stdout
         for suffix in ("html", "pdf", "xlsx"):
-            warm = (root / "reports" / area / f"{topic}.{suffix}").read_bytes()
-            cold = (suite.reports_dir / area / f"{topic}.{suffix}").read_bytes()
-            assert warm == cold, (area, topic, suffix)
+            name = f"{topic}.{suffix}" if lang == "en" else f"{topic}.{lang}.{suffix}"
+            warm = (root / "reports" / area / name).read_bytes()
+            cold = (suite.reports_dir / area / name).read_bytes()
+            assert warm == cold, (area, name)
+
+
+def test_a_warm_worker_lets_go_of_the_clients_output(tmp_path, project):
+    """After a build, the worker (which lives on) holds none of the client's output: a
+    pipe from the client ends when the client does (make, or `make | tee`, waits for
+    that end)."""
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(project.processed_dir, root / "data" / "processed")
+    shutil.copytree(project.stats_dir, root / "build" / "stats")
+    env = {**os.environ, "FJO_ROOT": str(root), "FJO_WARM": "1"}
+    for _ in range(2):  # the first starts the server; the second finds its worker idle
+        read, write = os.pipe()
+        client = subprocess.Popen(
+            [str(VENV / "bin" / "fjo"), "build", "--area", "wales", "--topic", "infants"],
+            stdout=write,
+            stderr=write,
+            env=env,
+            cwd=root,
+        )
+        os.close(write)
+        assert client.wait(timeout=300) == 0
+        os.set_blocking(read, False)
+        said = b""
+        while chunk := os.read(read, 1 << 16):  # BlockingIOError: someone still holds it
+            said += chunk
+        os.close(read)
+        assert b"wales/infants" in said
 
 
 def test_warm_build_reports_a_failing_notebook(tmp_path, project):

@@ -97,7 +97,7 @@ def test_the_build_date_is_read_once_and_the_same_everywhere(monkeypatch):
 
 
 def test_a_child_reads_the_settings_from_its_clients_environment(tmp_path, monkeypatch):
-    """How the warm builder's child gets its client's settings: read from the client's
+    """How the warm builder's worker gets its client's settings: read from the client's
     environment (sent with the request), never from the server's own."""
     extract = tmp_path / "extract.csv"
     extract.write_text("x\n")

@@ -1,5 +1,6 @@
-"""The warm builder's server (socketserver's ForkingMixIn on a Unix socket): it exits when
-idle with no child running, and answers "stale" (and exits) once its code has changed."""
+"""The warm builder's server (on a Unix socket, passing requests to its workers): it exits
+when idle with no build running, and answers "stale" (and exits) once its code has
+changed; its workers build each request as a fresh fork would."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from fjo_analysis.errors import BriefingError
 
 
 def _serving(monkeypatch, tmp_path: Path, idle: float) -> tuple[threading.Thread, Path]:
-    monkeypatch.setattr(warm._Server, "timeout", idle)
+    monkeypatch.setattr(warm, "IDLE_SECONDS", idle)
     monkeypatch.setattr(warm, "_warm_up", lambda root: None)
     path = tmp_path / "warm.sock"
     server = threading.Thread(
@@ -86,7 +87,7 @@ def _config(tmp_path: Path):
 
 
 def test_a_request_to_a_closing_server_is_retried(monkeypatch, tmp_path):
-    """A connection the server closes before its child starts (idle exit or stale code, as
+    """A connection the server closes before a worker starts it (idle exit or stale code, as
     the client connected) is not a failed briefing: the client asks again."""
     path = tmp_path / "warm.sock"
     monkeypatch.setattr(warm, "socket_path", lambda config: path)
@@ -95,18 +96,18 @@ def test_a_request_to_a_closing_server_is_retried(monkeypatch, tmp_path):
     thread.join(10)
 
 
-def test_a_child_that_dies_mid_build_is_an_error_not_a_retry(monkeypatch, tmp_path):
+def test_a_worker_that_dies_mid_build_is_an_error_not_a_retry(monkeypatch, tmp_path):
     path = tmp_path / "warm.sock"
     monkeypatch.setattr(warm, "socket_path", lambda config: path)
     thread = _fake_server(path, [[b'{"started": true}\n']])
-    with pytest.raises(BriefingError, match="child stopped without an answer"):
+    with pytest.raises(BriefingError, match="worker stopped without an answer"):
         warm.build_briefing("london", "infants", _config(tmp_path))
     thread.join(10)
 
 
 def test_a_failed_rehearsal_is_only_a_cold_start(monkeypatch, tmp_path, capsys):
     """The warm-up's rehearsal (caches, fonts) is a head start: if it fails, the server
-    still starts, says so in its log, and each child meets the problem itself."""
+    still starts, says so in its log, and each worker meets the problem itself."""
     import gc
 
     def broken(root):
@@ -121,7 +122,7 @@ def test_a_failed_rehearsal_is_only_a_cold_start(monkeypatch, tmp_path, capsys):
 
 
 def test_the_store_read_before_forking_is_read_again_once_rebuilt(monkeypatch, project, tmp_path):
-    """The server reads the store's tables before each fork; a child reads them from
+    """The server reads the store's tables before each request; a worker reads them from
     that copy, unless the store was rebuilt since (then from the new files)."""
     import gc
     import json
@@ -158,7 +159,7 @@ def test_a_store_half_written_is_not_preloaded(monkeypatch, tmp_path, capsys):
     stats = tmp_path / "stats"
     (stats / "tables").mkdir(parents=True)
     (stats / "manifest.json").write_text("{}")
-    warm._preload(stats)  # no tables yet: the children will read them
+    warm._preload(stats)  # no tables yet: the workers will read them
     assert "store not preloaded" in capsys.readouterr().err
 
 
@@ -195,3 +196,64 @@ def test_the_light_client_hands_over_to_fjo_build_when_no_server_listens(tmp_pat
     assert done.returncode == 1
     assert done.stderr.startswith("fjo: ") and "atlantis" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_worker_finds_each_request_as_a_fresh_fork_would(monkeypatch):
+    """What one build may leave in a worker (the language, the shell's names and count,
+    warnings' filters and those shown) is undone before the next."""
+    import warnings
+
+    from fjo_analysis import engine, i18n
+
+    filters = list(warnings.filters)
+    ip = engine.shell()
+    first = set(ip.user_ns)
+    i18n.activate("cy")
+    ip.run_cell("left_behind = 1", store_history=True)
+    warnings.simplefilter("ignore")
+    warnings.onceregistry[("shown", UserWarning)] = 1
+    assert ip.execution_count > 1 and "left_behind" in ip.user_ns
+    warm._fresh(filters)
+    assert i18n.current().code == i18n.SOURCE
+    assert set(ip.user_ns) == first and ip.execution_count == 1
+    assert ip.user_ns["In"] == [""] and ip.user_ns["Out"] == {}
+    assert warnings.filters == filters and not warnings.onceregistry
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")
+        warnings.warn("shown again", UserWarning, stacklevel=1)
+    assert len(shown) == 1
+
+
+@pytest.mark.parametrize(
+    "outcomes,recycle,served,frees",
+    [
+        ([True, True, True], 2, 2, b"."),  # recycled after two
+        ([True, False, True], 5, 2, b"."),  # the second ended abnormally (client gone)
+        ([True, True], 5, 2, b".."),  # then the server went
+    ],
+)
+def test_a_worker_serves_until_recycled_and_says_when_it_is_free(
+    monkeypatch, outcomes, recycle, served, frees
+):
+    """A worker takes requests one at a time, says "." after each but its last, and
+    stops after RECYCLE_AFTER requests, after one that did not end normally, or once the
+    server has gone."""
+    seen = []
+    monkeypatch.setattr(warm, "RECYCLE_AFTER", recycle)
+    monkeypatch.setattr(
+        warm, "_serve", lambda conn, filters: seen.append(conn) or outcomes[len(seen) - 1]
+    )
+    ours, theirs = socket.socketpair()
+    clients = []
+    for _ in outcomes:
+        client, server_end = socket.socketpair()
+        socket.send_fds(ours, [b"r"], [server_end.fileno()])
+        server_end.close()
+        clients.append(client)
+    ours.shutdown(socket.SHUT_WR)  # no more requests: as when the server has gone
+    warm._work(theirs)
+    theirs.close()
+    assert len(seen) == served
+    assert ours.recv(16) == frees
+    for client in (*clients, ours):
+        client.close()

@@ -247,7 +247,7 @@ class Store:
 
 def preload(directory: Path) -> None:
     """Read every table of the store at ``directory`` (if built) into the cache, so that
-    processes forked from this one (the warm builder's children) start with them."""
+    processes forked from this one (the warm builder's workers) start with them."""
     if (Path(directory) / MANIFEST).exists():
         store = Store(directory)
         for name in TABLES:

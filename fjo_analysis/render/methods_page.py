@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import jinja2
-import typst
 
 from fjo_analysis import i18n
 from fjo_analysis.i18n import _
 from fjo_analysis.methods import TITLE, Section
 from fjo_analysis.render.html import CSS, TEMPLATES
 from fjo_analysis.render.parts import SYNTHETIC_BANNER
-from fjo_analysis.render.pdf import opening
+from fjo_analysis.render.pdf import compile_pdf, opening
 from fjo_analysis.render.typst_markup import escape
 
 
@@ -62,8 +61,4 @@ def typst_source(sections: list[Section], synthetic: bool, built: str) -> str:
 
 def pdf(sections: list[Section], synthetic: bool, built: str, timestamp: int) -> bytes:
     """The page as a tagged PDF/UA-1 document, dated ``timestamp`` (the build's)."""
-    return typst.compile(
-        typst_source(sections, synthetic, built).encode("utf-8"),
-        pdf_standards=["ua-1"],
-        timestamp=timestamp,
-    )
+    return compile_pdf(typst_source(sections, synthetic, built), timestamp)

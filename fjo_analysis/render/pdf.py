@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import typst
 
@@ -234,17 +235,31 @@ def sparse_pages(pdf: bytes) -> list[int]:
     return [i for i, page in enumerate(lines, 1) if len(page) - 2 < MIN_LINES]
 
 
+@cache
+def _compiler() -> typst.Compiler:
+    """This process's Typst compiler, made on first use: it keeps the fonts it found and
+    its layout caches from one document to the next (a warm builder's worker builds many).
+    Never made in the warm server itself: Typst starts threads a forked worker would lack."""
+    return typst.Compiler()
+
+
+def compile_pdf(source: str, timestamp: int, inputs: dict[str, str] | None = None) -> bytes:
+    """Typst ``source`` (with ``sys.inputs``) as a tagged PDF/UA-1 document dated
+    ``timestamp``."""
+    return _compiler().compile(
+        input=source.encode("utf-8"),
+        sys_inputs=inputs or {},
+        pdf_standards=["ua-1"],
+        timestamp=timestamp,
+    )
+
+
 def render(doc: BriefingDoc, rules: Rules) -> bytes:
     """The briefing as a tagged PDF/UA-1 document, at the first chart width that leaves
     no nearly empty page."""
     for width in CHART_WIDTHS:
         text, inputs = source(doc, rules, width)
-        pdf = typst.compile(
-            text.encode("utf-8"),
-            sys_inputs=inputs,
-            pdf_standards=["ua-1"],
-            timestamp=int(doc.built.timestamp()),
-        )
+        pdf = compile_pdf(text, int(doc.built.timestamp()), inputs)
         if not sparse_pages(pdf):
             break
     return pdf
