@@ -28,8 +28,9 @@ def _data_synth(args: argparse.Namespace) -> None:
 
 
 def _data_validate(args: argparse.Namespace) -> None:
-    from fjo_analysis.data.prepare import financial_year_label, years_covered
+    from fjo_analysis.data.prepare import years_covered
     from fjo_analysis.data.validate import check_extract
+    from fjo_analysis.years import financial_year_label
 
     checked = check_extract(args.path)
     warnings = checked.warnings()
@@ -97,7 +98,7 @@ def _build(args: argparse.Namespace) -> None:
 def _stats(args: argparse.Namespace) -> None:
     from fjo_analysis.disclosure import Rules
     from fjo_analysis.disclosure.audit import audit_store
-    from fjo_analysis.figures.store import build
+    from fjo_analysis.figures.builder import build
 
     config = settings.load()
     rules = Rules(config.suppress_below, config.round_to)
@@ -115,14 +116,11 @@ def _stats(args: argparse.Namespace) -> None:
 
 def _audit(args: argparse.Namespace) -> None:
     from fjo_analysis.disclosure import Rules
-    from fjo_analysis.disclosure.audit import audit_store, csv_problems, workbook_problems
+    from fjo_analysis.disclosure.audit import audit_release
 
     config = settings.load()
     rules = Rules(config.suppress_below, config.round_to)
-    findings, checked = audit_store(config.stats_dir, rules)
-    for path in args.paths:
-        findings += workbook_problems(path, config.stats_dir, rules)
-        findings += csv_problems(path, config.stats_dir)
+    findings, checked = audit_release(config.stats_dir, rules, args.paths)
     if findings:
         _refuse(findings, "the release")
     print(

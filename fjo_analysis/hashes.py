@@ -32,7 +32,7 @@ def reference_build(project: Path, work: Path) -> dict[str, str]:
     from fjo_analysis.data.prepare import prepare
     from fjo_analysis.data.synth import synthesise, write
     from fjo_analysis.disclosure import Rules
-    from fjo_analysis.figures.store import build as build_store
+    from fjo_analysis.figures.builder import build as build_store
     from fjo_analysis.params import topics
 
     for folder in ("notebooks", "params"):

@@ -18,10 +18,10 @@ import numbers
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, DisclosureError, Rules
 from fjo_analysis.i18n import N_, _, current, forms
 from fjo_analysis.stats.trends import Trend
+from fjo_analysis.years import financial_year_label
 
 #: What ``[x]`` means, said wherever it appears (a table's notes, the page's symbols).
 NOT_AVAILABLE_NOTE = N_(

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from fjo_analysis.data.prepare import NEWBORN_MAX_DAYS, financial_year_label
+from fjo_analysis.data.prepare import NEWBORN_MAX_DAYS
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
-from fjo_analysis.figures.derive import TREND_YEARS
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.i18n import N_, _, current, review_status
 from fjo_analysis.measures.private_law import REPEAT_YEARS
@@ -27,6 +26,7 @@ from fjo_analysis.release import Release
 from fjo_analysis.stats.funnel import WINSORISE
 from fjo_analysis.stats.rates import BYAR_FROM
 from fjo_analysis.stats.trends import MODEL
+from fjo_analysis.years import TREND_YEARS, financial_year_label
 
 TITLE = N_("Family justice briefings: methods and quality information")
 

@@ -17,8 +17,6 @@ from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure, i18n, language
 from fjo_analysis.charts import Chart
-from fjo_analysis.data.prepare import financial_year_label
-from fjo_analysis.figures.compute import period_label
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
@@ -27,6 +25,7 @@ from fjo_analysis.i18n import N_
 from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
+from fjo_analysis.years import financial_year_label, period_label
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
 # output checker can find them.

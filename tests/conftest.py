@@ -15,7 +15,7 @@ from fjo_analysis import settings
 from fjo_analysis.data.prepare import derive, prepare
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.disclosure import Rules
-from fjo_analysis.figures.store import build as build_store
+from fjo_analysis.figures.builder import build as build_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"seed": 7, "start_year": 2016, "end_year": 2019, "scale": 0.05}

@@ -16,7 +16,7 @@ import pytest
 
 from fjo_analysis.disclosure import MARK, Rules
 from fjo_analysis.disclosure.audit import audit_store
-from fjo_analysis.figures.store import build
+from fjo_analysis.figures.builder import build
 from fjo_analysis.geography import briefing_areas
 
 

@@ -9,7 +9,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE, Rules
-from fjo_analysis.figures.store import Store, build
+from fjo_analysis.figures.builder import build
+from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import briefing_areas
 

@@ -3,7 +3,8 @@ import json
 import pandas as pd
 import pytest
 
-from fjo_analysis.data.prepare import derive, financial_year_label, load, prepare, sha256
+from fjo_analysis.data.prepare import derive, load, prepare, sha256
+from fjo_analysis.years import financial_year_label
 
 
 def _one(issue, birth, close=None, la="E09000007"):

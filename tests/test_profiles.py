@@ -20,7 +20,6 @@ from pypdf import PdfReader
 
 from fjo_analysis.disclosure import MARK, Rules
 from fjo_analysis.disclosure.audit import audit_store, load_relations
-from fjo_analysis.figures.compute import local_periods
 from fjo_analysis.geography import (
     dfj_members,
     la_codes_in,
@@ -28,6 +27,7 @@ from fjo_analysis.geography import (
     local_authorities,
     region_codes,
 )
+from fjo_analysis.years import local_periods
 
 
 @pytest.fixture(scope="module")

@@ -108,8 +108,9 @@ def test_extract_ending_in_september_never_reports_a_full_year(to_september_2020
 
 def test_headline_trend_uses_complete_years_only(to_september_2020, tmp_path):
     from fjo_analysis.disclosure import Rules
+    from fjo_analysis.figures.builder import build
     from fjo_analysis.figures.compute import population
-    from fjo_analysis.figures.store import Store, build
+    from fjo_analysis.figures.store import Store
     from fjo_analysis.stats.trends import annual_trend
 
     _, out, _ = to_september_2020
@@ -240,7 +241,7 @@ def test_england_briefing_from_an_extract_ending_in_september(tmp_path, to_septe
     from fjo_analysis import settings
     from fjo_analysis.build import build
     from fjo_analysis.disclosure import Rules
-    from fjo_analysis.figures.store import build as build_store
+    from fjo_analysis.figures.builder import build as build_store
     from tests.conftest import EPOCH, project_copy
 
     _, out, _ = to_september_2020

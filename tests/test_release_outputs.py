@@ -18,11 +18,11 @@ from pypdf import PdfReader
 
 from fjo_analysis import settings
 from fjo_analysis.check import check_file
-from fjo_analysis.data.prepare import financial_year_label, prepare
+from fjo_analysis.data.prepare import prepare
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.disclosure.audit import csv_problems
-from fjo_analysis.figures.store import build as build_store
+from fjo_analysis.figures.builder import build as build_store
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import area
 from fjo_analysis.index import write_index
@@ -33,6 +33,7 @@ from fjo_analysis.release import PLACEHOLDER_CONTACT
 from fjo_analysis.render import parts
 from fjo_analysis.revisions import compare
 from fjo_analysis.stamps import stamp
+from fjo_analysis.years import financial_year_label
 from tests.conftest import BUILT_AREAS, EPOCH, SMALL
 
 RELEASE_VARS = (

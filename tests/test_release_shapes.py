@@ -14,7 +14,8 @@ from fjo_analysis.data.prepare import prepare
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.disclosure import MARK, Rules
 from fjo_analysis.disclosure.audit import audit_store
-from fjo_analysis.figures.store import Store, build
+from fjo_analysis.figures.builder import build
+from fjo_analysis.figures.store import Store
 
 
 def _store(frame: pd.DataFrame, tmp_path, rules: Rules):

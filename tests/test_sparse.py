@@ -18,7 +18,7 @@ from fjo_analysis.data.prepare import prepare
 from fjo_analysis.data.synth import synthesise, write
 from fjo_analysis.disclosure import MARK, Rules, ranges
 from fjo_analysis.disclosure.audit import audit_store, load_relations
-from fjo_analysis.figures.store import build
+from fjo_analysis.figures.builder import build
 from fjo_analysis.figures.tables import TABLES, row_keys
 
 #: About 1,400 rows over four years: nearly every count is under 10, and the cells to

@@ -31,7 +31,7 @@ from fjo_analysis.measures.outcomes import ORDER_LABELS, STILL_OPEN
 from fjo_analysis.measures.private_law import APPLICANT_LABELS
 from fjo_analysis.reference import AGE_BANDS
 from fjo_analysis.revisions import REVISED, SUPPRESSED, UNSUPPRESSED
-from fjo_analysis.stats.rates import HIGHER, LOWER, NOT_SIGNIFICANT
+from fjo_analysis.stats import HIGHER, LOWER, NOT_SIGNIFICANT
 from fjo_analysis.stats.trends import MODEL
 from tests.chromium import launched, problems
 

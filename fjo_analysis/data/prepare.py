@@ -42,11 +42,6 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def financial_year_label(start_year: int) -> str:
-    """``2023`` -> ``"2023/24"``."""
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
-
-
 def derive(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
     """The analysis columns, and the censoring date (the latest date in the extract)."""
     extract_date = max(cases["issue_date"].max(), cases["close_date"].max(skipna=True))

@@ -8,7 +8,6 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.figures.tables import TABLES, Table
 from fjo_analysis.geography import (
     ENGLAND,
@@ -32,12 +31,10 @@ from fjo_analysis.measures.common import child_years
 from fjo_analysis.measures.common import private_law as private_rows
 from fjo_analysis.reference import AGE_BANDS, child_population, live_births
 from fjo_analysis.stats.rates import dispersion_from_clusters
+from fjo_analysis.years import financial_year_label, local_periods
 
 #: Years pooled for the notice of first hearings (single years are small in most areas).
 NOTICE_YEARS = 5
-#: Years pooled for local areas: non-overlapping periods ending with the last year, so no
-#: two published periods can be differenced into a single year.
-LOCAL_POOL_YEARS = 3
 #: The tables published for local areas (pooled); the others are regional and national
 #: (final orders by type would be mostly under 10 in an authority even over three years).
 LOCAL_TABLES = (
@@ -56,24 +53,6 @@ def area_codes() -> list[str]:
 
     regions = [c for c, a in briefing_areas().items() if a.level == "region"]
     return [ENGLAND, *sorted(regions), WALES]
-
-
-def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
-    """The pooled periods of local areas, by their last year: non-overlapping runs of
-    :data:`LOCAL_POOL_YEARS` years ending with ``last_year`` (an incomplete run at the
-    start is left out)."""
-    periods = {}
-    end = last_year
-    while end - LOCAL_POOL_YEARS + 1 >= first_year:
-        periods[end] = list(range(end - LOCAL_POOL_YEARS + 1, end + 1))
-        end -= LOCAL_POOL_YEARS
-    return dict(sorted(periods.items()))
-
-
-def period_label(last_year: int) -> str:
-    """A local pooled period as text, by its last year: '2022/23 to 2024/25'."""
-    first = last_year - LOCAL_POOL_YEARS + 1
-    return f"{financial_year_label(first)} to {financial_year_label(last_year)}"
 
 
 def rows_in(frame: pd.DataFrame, code: str) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from fjo_analysis.geography import ENGLAND, WALES, area, local_areas
 from fjo_analysis.stats.funnel import compare_with_reference, funnel_overdispersion
 from fjo_analysis.stats.rates import compare_rates, rate_per_10k, wilson_ci
 from fjo_analysis.stats.trends import annual_trend
+from fjo_analysis.years import TREND_YEARS
 
-TREND_YEARS = 5
 #: Counts of children (in sibling groups): their shares' intervals allow for clustering.
 CHILD_COUNTS = {"children", "newborns", "infants"}
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import nbformat
 
 from fjo_analysis import i18n
-from fjo_analysis.data.prepare import financial_year_label
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.i18n import N_, _
 from fjo_analysis.language import NOT_AVAILABLE_NOTE, rounded
 from fjo_analysis.release import Release
 from fjo_analysis.settings import Settings
-from fjo_analysis.stats.rates import NOT_SIGNIFICANT
+from fjo_analysis.stats import NOT_SIGNIFICANT
+from fjo_analysis.years import financial_year_label
 
 SYNTHETIC_BANNER = N_(
     "These figures come from made-up data that show how the briefing works. "

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fjo_analysis.stats.rates import HIGHER, LOWER, NOT_SIGNIFICANT
+from fjo_analysis.stats import HIGHER, LOWER, NOT_SIGNIFICANT
 
 SCALES = ("sqrt", "log", "rate")
 WINSORISE = 0.10

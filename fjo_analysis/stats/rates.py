@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fjo_analysis.stats import HIGHER, LOWER, NOT_SIGNIFICANT
+
 PER = 10_000
 BYAR_FROM = 10
-HIGHER, LOWER, NOT_SIGNIFICANT = "higher", "lower", "not significantly different from"
 
 
 def _z(confidence: float) -> float:

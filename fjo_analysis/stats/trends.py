@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from fjo_analysis.years import financial_year_label
 
 MODEL = "quasi-Poisson GLM (log link, population offset)"
 
@@ -41,8 +42,6 @@ class Trend:
 
     def table(self) -> pd.DataFrame:
         """One row for publication: estimate (% a year), 95% limits, p, model, dispersion."""
-        from fjo_analysis.data.prepare import financial_year_label
-
         years = f"{financial_year_label(self.first_year)} to {financial_year_label(self.last_year)}"
         return pd.DataFrame(
             {
@@ -114,6 +113,8 @@ def annual_trend(
         )
     slope = float(poisson.params[1])
     se = float(poisson.bse[1]) * np.sqrt(phi)
+    from scipy import stats  # here: every page's text reads a Trend, few fit one
+
     t = stats.t.ppf(0.5 + confidence / 2, df_resid)
     p_value = float(2 * stats.t.sf(abs(slope / se), df_resid))
     as_pct = lambda b: float(np.expm1(b) * 100)  # noqa: E731
