@@ -72,6 +72,7 @@ endif
 # The code version every document of this run states, worked out once (git describe)
 # rather than by each of its builds.
 export FJO_CODE_VERSION := $(or $(FJO_CODE_VERSION),$(shell $(STAMP_ENV) $(FJO) version))
+PLANNING := yes
 endif
 endif
 
@@ -173,19 +174,22 @@ $(RELEASE_FILES) &: $(PROCESSED) $(STATS) $(RELEASE_STAMP) $(RELEASE_CODE) $(WEL
 
 # Local profiles (issue 13): one per 2024 local authority and family court area,
 # reports/profiles/<code>.*. Their parameters are generated from the reference geography
-# (`fjo profiles params` rewrites a build/profiles/params/<code>.json only when it
-# changes), so changing one area's parameters rebuilds only its profile, and changing
-# notebooks/profile.ipynb only profiles.
-# (A project without notebooks/profile.ipynb, e.g. a test's mini project, has none.)
-PROFILE_CODES := $(if $(wildcard notebooks/profile.ipynb),$(if $(wildcard $(FJO)),$(shell $(FJO) profiles list)))
+# while make plans (`fjo profiles params` rewrites a build/profiles/params/<code>.json only
+# when it changes, before make reads any file's time, and lists the codes), so changing
+# one area's parameters rebuilds only its profile, and changing notebooks/profile.ipynb
+# only profiles. (A project without notebooks/profile.ipynb, e.g. a test's mini project,
+# has none.)
+ifneq ($(and $(PLANNING),$(wildcard notebooks/profile.ipynb)),)
+PROFILE_CODES := $(shell $(STAMP_ENV) $(FJO) profiles params; echo $$?)
+ifneq ($(lastword $(PROFILE_CODES)),0)
+$(error fjo profiles params failed (see above); nothing was built)
+endif
+PROFILE_CODES := $(filter-out 0,$(PROFILE_CODES))
+endif
 PROFILE_PARAMS := $(PROFILE_CODES:%=build/profiles/params/%.json)
 PROFILE_HTML := $(PROFILE_CODES:%=reports/profiles/%.html)
 .PHONY: profiles
 profiles: $(PROFILE_HTML) ## build every local profile (HTML, PDF, XLSX, CSV)
-build/profiles/params.stamp: fjo_analysis/geography.py fjo_analysis/profiles.py $(wildcard fjo_analysis/reference/*.csv) | $(STAMP)
-	$(FJO) profiles params
-	@touch $@
-$(PROFILE_PARAMS): build/profiles/params.stamp ;
 define PROFILE_RULE
 reports/profiles/$(1).html reports/profiles/$(1).pdf reports/profiles/$(1).xlsx reports/profiles/$(1).csv &: notebooks/profile.ipynb build/profiles/params/$(1).json $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) | $(STAMP)
 	@$(BUILD) --area profiles --topic $(1)

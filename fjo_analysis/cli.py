@@ -171,11 +171,11 @@ def _release(args: argparse.Namespace) -> None:
 def _profiles(args: argparse.Namespace) -> None:
     from fjo_analysis import profiles
 
-    if args.action == "list":
-        print("\n".join(profiles.profile_codes()))
-    else:
+    if args.action == "params":  # (as make plans: then the codes, for its rules)
         written = profiles.write_params(settings.load())
-        print(f"fjo profiles: {written} profile parameter file(s) changed", file=sys.stderr)
+        if written:
+            print(f"fjo profiles: {written} profile parameter file(s) changed", file=sys.stderr)
+    print("\n".join(profiles.profile_codes()))
 
 
 def _hexmap(args: argparse.Namespace) -> None:
@@ -261,7 +261,9 @@ def parser() -> argparse.ArgumentParser:
         "release", help="write the methods page and the release's CSV downloads"
     )
     release.set_defaults(func=_release)
-    profiles = commands.add_parser("profiles", help="list local profiles, write their params")
+    profiles = commands.add_parser(
+        "profiles", help="list local profiles (params: write their changed params first)"
+    )
     profiles.add_argument("action", choices=["list", "params"])
     profiles.set_defaults(func=_profiles)
     hexmap = commands.add_parser(
