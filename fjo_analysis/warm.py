@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import warnings
 from pathlib import Path
 
@@ -209,13 +210,17 @@ def _hand_over(
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:  # the new worker: keep only its own end of its channel
+        code = 0
         try:
             for inherited in (listener, conn, ours, *workers):
                 inherited.close()
             events.close()
             _work(theirs)
+        except BaseException:  # a fault of the worker itself: into the server's log
+            code = 1
+            traceback.print_exc()
         finally:
-            os._exit(0)
+            os._exit(code)
     theirs.close()
     workers[ours] = pid
     events.register(ours, selectors.EVENT_READ)
