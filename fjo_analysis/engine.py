@@ -33,8 +33,10 @@ class _RecordingDisplayHook(DisplayHook):
             self.results.append(self.shell.display_formatter.format(result))
 
 
-#: The shell's names as it was made (:func:`fresh_shell` restores them).
+#: The shell's names, and those it hides, as it was made (:func:`fresh_shell` restores
+#: them).
 _FIRST_NAMES: dict = {}
+_FIRST_HIDDEN: dict = {}
 
 
 def shell() -> InteractiveShell:
@@ -53,20 +55,26 @@ def shell() -> InteractiveShell:
         # the terminal shell would also print the traceback into the cell's stdout.
         ip._showtraceback = lambda etype, evalue, stb: None
         _FIRST_NAMES.update(ip.user_ns)
+        _FIRST_HIDDEN.update(ip.user_ns_hidden)
     return ip
 
 
 def fresh_shell() -> None:
-    """Return the shell to the state it was made in: its first names only, no history,
-    the count at 1. A warm builder's worker runs many notebooks in it, and each must find
-    it as the first did."""
+    """Return the shell to the state it was made in: its first names (and hidden names)
+    only, no history (``In``, ``_i``...), no ``__future__`` flags from earlier cells, the
+    count at 1. A warm builder's worker runs many notebooks in it, and each must find it
+    as the first did."""
     ip = shell()
     history = ip.history_manager
     history.input_hist_parsed[:] = [""]
     history.input_hist_raw[:] = [""]
     history.output_hist.clear()
+    history._i = history._ii = history._iii = history._i00 = ""
+    ip.compile.reset_compiler_flags()
     ip.user_ns.clear()
     ip.user_ns.update(_FIRST_NAMES)
+    ip.user_ns_hidden.clear()
+    ip.user_ns_hidden.update(_FIRST_HIDDEN)
     ip.execution_count = 1
 
 

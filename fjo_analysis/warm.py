@@ -239,24 +239,29 @@ def _work(channel: socket.socket) -> None:
             return
         if not fds:
             return
+        last = served == RECYCLE_AFTER
         with socket.socket(fileno=fds[0]) as conn:
-            if not _serve(conn, filters) or served == RECYCLE_AFTER:
+            if not _serve(conn, filters, None if last else channel) or last:
                 return
-        try:
-            channel.sendall(b".")
-        except OSError:
-            return
 
 
-def _serve(conn: socket.socket, filters: list) -> bool:
-    """Run one request in this worker; False if it did not end normally. The request
-    finds the worker as a child forked afresh from the server would (:func:`_fresh`),
-    writes to the client's stdout and stderr, and is stopped (temporary files removed)
-    if the client goes away."""
+def _serve(conn: socket.socket, filters: list, channel: socket.socket | None) -> bool:
+    """Run one request in this worker; False if it did not end normally (it failed in
+    itself, or its client went away before the end: a build stopped half-way may have
+    left anything behind). The request finds the worker as a child forked afresh from
+    the server would (:func:`_fresh`), writes to the client's stdout and stderr, and is
+    stopped (temporary files removed) if the client goes away. A worker that goes on
+    says "." on its ``channel`` before the answer, so the server has it free for the
+    client's next request."""
     code, normal = 1, True
-    finished = threading.Event()
+    building, finished, gone = threading.Event(), threading.Event(), threading.Event()
     own = os.dup(1), os.dup(2)
-    watcher = threading.Thread(target=_watch_client, args=(conn, finished), daemon=True)
+    watcher = threading.Thread(target=_watch_client, args=(conn, finished, gone), daemon=True)
+
+    def stop(signum, frame) -> None:  # only while building: after, the answer is due
+        if building.is_set():
+            sys.exit(143)
+
     try:
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
         request = json.loads(message)
@@ -266,8 +271,9 @@ def _serve(conn: socket.socket, filters: list) -> bool:
             os.close(fd)
         os.chdir(request["cwd"])
         _fresh(filters)
-        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGTERM, stop)
         watcher.start()
+        building.set()
         code = build.run(
             request["area"],
             request["topic"],
@@ -275,27 +281,29 @@ def _serve(conn: socket.socket, filters: list) -> bool:
             engine=ENGINE,
             lang=request["lang"],
         )
+        building.clear()
     except BaseException as err:  # the client must always get an answer
+        building.clear()
         normal = False
         print(f"fjo: warm build failed: {err!r}", file=sys.stderr)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    normal = normal and not gone.is_set()  # (a notebook cell may have caught the stop)
     finished.set()  # before the answer: the client leaves once it has it
     sys.stdout.flush()
     sys.stderr.flush()
     for fd, target in zip(own, (1, 2), strict=True):
         os.dup2(fd, target)  # the client's output is the client's again (make waits on it)
         os.close(fd)
+    if normal and channel is not None:
+        with contextlib.suppress(OSError):  # the server has gone: the next wait says so
+            channel.sendall(b".")
     with contextlib.suppress(OSError):  # the client may have gone
         conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
     with contextlib.suppress(OSError):
         conn.shutdown(socket.SHUT_RDWR)  # ends the watcher's wait
     if watcher.is_alive():
         watcher.join()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return normal
-
-
-def _stop(signum, frame) -> None:
-    sys.exit(143)
 
 
 def _fresh(filters: list) -> None:
@@ -311,15 +319,16 @@ def _fresh(filters: list) -> None:
     warnings.onceregistry.clear()
 
 
-def _watch_client(conn: socket.socket, finished: threading.Event) -> None:
+def _watch_client(conn: socket.socket, finished: threading.Event, gone: threading.Event) -> None:
     """Stop this request (cleanly: temporary files are removed) if the client goes away
-    before it has finished."""
+    before it has finished, and say it went."""
     try:
         while conn.recv(1):
             pass
     except OSError:
         pass
     if not finished.is_set():
+        gone.set()
         os.kill(os.getpid(), signal.SIGTERM)
 
 

@@ -208,7 +208,7 @@ def test_a_worker_finds_each_request_as_a_fresh_fork_would(monkeypatch):
     filters = list(warnings.filters)
     ip = engine.shell()  # (earlier tests may have run notebooks in it: names as it was made)
     i18n.activate("cy")
-    ip.run_cell("left_behind = 1", store_history=True)
+    ip.run_cell("from __future__ import annotations\nleft_behind = 1", store_history=True)
     warnings.simplefilter("ignore")
     warnings.onceregistry[("shown", UserWarning)] = 1
     assert ip.execution_count > 1 and "left_behind" in ip.user_ns
@@ -217,6 +217,12 @@ def test_a_worker_finds_each_request_as_a_fresh_fork_would(monkeypatch):
     assert "left_behind" not in ip.user_ns and "get_ipython" in ip.user_ns
     assert set(ip.user_ns) == set(engine._FIRST_NAMES) and ip.execution_count == 1
     assert ip.user_ns["In"] == [""] and ip.user_ns["Out"] == {}
+    assert set(ip.user_ns_hidden) == set(engine._FIRST_HIDDEN)
+    ip.run_cell("def f(x: int): pass", store_history=True)
+    ip.run_cell("def g(): pass", store_history=True)
+    assert ip.user_ns["f"].__annotations__ == {"x": int}  # no __future__ from before
+    assert ip.user_ns["_i"] == "def f(x: int): pass" and ip.user_ns["_ii"] == ""
+    engine.fresh_shell()
     assert warnings.filters == filters and not warnings.onceregistry
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter("default")
@@ -225,23 +231,23 @@ def test_a_worker_finds_each_request_as_a_fresh_fork_would(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "outcomes,recycle,served,frees",
+    "outcomes,recycle,channels",
     [
-        ([True, True, True], 2, 2, b"."),  # recycled after two
-        ([True, False, True], 5, 2, b"."),  # the second ended abnormally (client gone)
-        ([True, True], 5, 2, b".."),  # then the server went
+        ([True, True, True], 2, [True, False]),  # recycled after two: the last says nothing
+        ([True, False, True], 5, [True, True]),  # the second ended abnormally: it stops
+        ([True, True], 5, [True, True]),  # then the server went: it stops
     ],
 )
-def test_a_worker_serves_until_recycled_and_says_when_it_is_free(
-    monkeypatch, outcomes, recycle, served, frees
-):
-    """A worker takes requests one at a time, says "." after each but its last, and
-    stops after RECYCLE_AFTER requests, after one that did not end normally, or once the
-    server has gone."""
+def test_a_worker_serves_until_recycled(monkeypatch, outcomes, recycle, channels):
+    """A worker takes requests one at a time, each with its channel to say it is free
+    (but its last), and stops after RECYCLE_AFTER requests, after one that did not end
+    normally, or once the server has gone."""
     seen = []
     monkeypatch.setattr(warm, "RECYCLE_AFTER", recycle)
     monkeypatch.setattr(
-        warm, "_serve", lambda conn, filters: seen.append(conn) or outcomes[len(seen) - 1]
+        warm,
+        "_serve",
+        lambda conn, filters, channel: seen.append(channel is not None) or outcomes[len(seen) - 1],
     )
     ours, theirs = socket.socketpair()
     clients = []
@@ -253,7 +259,55 @@ def test_a_worker_serves_until_recycled_and_says_when_it_is_free(
     ours.shutdown(socket.SHUT_WR)  # no more requests: as when the server has gone
     warm._work(theirs)
     theirs.close()
-    assert len(seen) == served
-    assert ours.recv(16) == frees
+    assert seen == channels
     for client in (*clients, ours):
         client.close()
+
+
+def _request(monkeypatch, tmp_path, run) -> tuple[bool, bytes, list]:
+    """One request served by ``_serve`` in this process, with ``run`` as the build: what
+    it returned, what the server heard on the worker's channel, and the client's answer."""
+    read, write = os.pipe()
+    client, conn = socket.socketpair()
+    channel, server_end = socket.socketpair()
+    monkeypatch.setattr(warm.build, "run", lambda *args, **kwargs: run(client))
+    monkeypatch.setattr(warm, "_fresh", lambda filters: None)
+    request = {"area": "a", "topic": "t", "lang": "en", "cwd": str(tmp_path), "env": {}}
+    socket.send_fds(client, [json.dumps(request).encode()], [write, write])
+    os.close(write)
+    try:
+        normal = warm._serve(conn, [], channel)
+    finally:
+        monkeypatch.chdir(tmp_path)
+    channel.close()
+    heard = server_end.recv(16)
+    answer = client.makefile("rb").read().splitlines() if client.fileno() >= 0 else []
+    for end in (client, conn, server_end):
+        end.close()
+    os.close(read)
+    return normal, heard, answer
+
+
+def test_a_worker_says_it_is_free_before_it_answers(monkeypatch, tmp_path):
+    normal, heard, answer = _request(monkeypatch, tmp_path, lambda client: 0)
+    assert normal and heard == b"."
+    assert [json.loads(line) for line in answer] == [{"started": True}, {"exit": 0}]
+
+
+def test_a_build_whose_client_left_ends_the_worker_even_if_a_cell_caught_the_stop(
+    monkeypatch, tmp_path
+):
+    """The client leaving stops the build (SystemExit); a notebook cell may catch that (as
+    IPython does) and the build fail quietly, but the request is still not a normal one:
+    the worker stops after it and says nothing on its channel."""
+
+    def caught(client):
+        client.close()  # the client goes: the watcher stops the build
+        try:
+            time.sleep(30)
+        except SystemExit:
+            return 1  # as when a cell catches it and the build reports it
+        return 0
+
+    normal, heard, _ = _request(monkeypatch, tmp_path, caught)
+    assert not normal and heard == b""
