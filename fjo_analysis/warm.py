@@ -147,8 +147,8 @@ def serve(path: Path, root: Path, stats_dir: Path) -> None:
     idle: list[socket.socket] = []
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with listener, selectors.DefaultSelector() as events:
+        listener.bind(str(path))  # (taken: another server's socket, not ours to remove)
         try:
-            listener.bind(str(path))
             listener.listen(64)
             events.register(listener, selectors.EVENT_READ)
             last = time.monotonic()

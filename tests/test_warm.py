@@ -38,6 +38,17 @@ def test_the_server_exits_when_idle_and_removes_its_socket(monkeypatch, tmp_path
     assert not server.is_alive() and not path.exists()
 
 
+def test_a_server_that_cannot_bind_leaves_the_live_servers_socket(monkeypatch, tmp_path):
+    monkeypatch.setattr(warm, "_warm_up", lambda root: None)
+    path = tmp_path / "warm.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as live:
+        live.bind(str(path))
+        live.listen()
+        with pytest.raises(OSError):
+            warm.serve(path, tmp_path, tmp_path / "stats")
+        assert path.exists()
+
+
 def test_a_server_whose_code_changed_answers_stale_and_exits(monkeypatch, tmp_path):
     server, path = _serving(monkeypatch, tmp_path, idle=30)
     monkeypatch.setattr(warm, "_code_mtime", lambda: float("inf"))  # edited since it started
