@@ -72,6 +72,7 @@ endif
 # The code version every document of this run states, worked out once (git describe)
 # rather than by each of its builds.
 export FJO_CODE_VERSION := $(or $(FJO_CODE_VERSION),$(shell $(STAMP_ENV) $(FJO) version))
+# (this make builds: the profiles' parameters below are written as it plans)
 PLANNING := yes
 endif
 endif
