@@ -65,11 +65,16 @@ def socket_path(config: settings.Settings) -> Path:
 
 
 def _code_mtime() -> float:
-    return max(
-        p.stat().st_mtime
-        for p in PACKAGE_DIR.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    )
+    """When the package's files last changed (a file removed as they are read is passed
+    over: the server must not stop for an editor's swap file)."""
+    times = [0.0]
+    for path in PACKAGE_DIR.rglob("*"):
+        if "__pycache__" in path.parts:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file():
+                times.append(path.stat().st_mtime)
+    return max(times)
 
 
 # ---------------------------------------------------------------------------- server

@@ -38,6 +38,23 @@ def test_the_server_exits_when_idle_and_removes_its_socket(monkeypatch, tmp_path
     assert not server.is_alive() and not path.exists()
 
 
+def test_a_file_removed_while_the_code_is_dated_is_passed_over(monkeypatch, tmp_path):
+    """The server dates the package's files at each request; one removed between being
+    listed and being read (an editor's swap file) must not stop it."""
+    (tmp_path / "kept.py").write_text("")
+    gone = tmp_path / "gone.py.swp"
+    gone.write_text("")
+    os.utime(tmp_path / "kept.py", (1000, 1000))
+    os.utime(gone, (2000, 2000))
+    monkeypatch.setattr(warm, "PACKAGE_DIR", tmp_path)
+    listing = list(tmp_path.rglob("*"))
+    monkeypatch.setattr(Path, "rglob", lambda self, pattern: iter(listing))
+    is_file = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda p: p == gone or is_file(p))
+    gone.unlink()  # listed, and seen as a file, then removed before its time is read
+    assert warm._code_mtime() == 1000
+
+
 def test_a_server_that_cannot_bind_leaves_the_live_servers_socket(monkeypatch, tmp_path):
     monkeypatch.setattr(warm, "_warm_up", lambda root: None)
     path = tmp_path / "warm.sock"
