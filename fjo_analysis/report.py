@@ -25,7 +25,7 @@ from fjo_analysis.i18n import N_
 from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
-from fjo_analysis.years import financial_year_label, period_label
+from fjo_analysis.years import financial_year_label, period_label, years_label
 
 # Column labels and formats shared by every briefing: counts say "(number)" so that the
 # output checker can find them.
@@ -200,7 +200,7 @@ class Briefing(Phrases):
             1,
             "years",
             [
-                f"{financial_year_label(int(a))} to {financial_year_label(int(b))}"
+                years_label(int(a), int(b))
                 for a, b in zip(rows["first_year"], rows["last_year"], strict=True)
             ],
         )

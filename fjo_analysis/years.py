@@ -14,6 +14,11 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
+def years_label(first_year: int, last_year: int) -> str:
+    """A run of financial years as text, by its first and last: '2022/23 to 2024/25'."""
+    return f"{financial_year_label(first_year)} to {financial_year_label(last_year)}"
+
+
 def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
     """The pooled periods of local areas, by their last year: non-overlapping runs of
     :data:`LOCAL_POOL_YEARS` years ending with ``last_year`` (an incomplete run at the
@@ -28,5 +33,4 @@ def local_periods(first_year: int, last_year: int) -> dict[int, list[int]]:
 
 def period_label(last_year: int) -> str:
     """A local pooled period as text, by its last year: '2022/23 to 2024/25'."""
-    first = last_year - LOCAL_POOL_YEARS + 1
-    return f"{financial_year_label(first)} to {financial_year_label(last_year)}"
+    return years_label(last_year - LOCAL_POOL_YEARS + 1, last_year)

@@ -25,7 +25,7 @@ from fjo_analysis.figures.store import MANIFEST
 from fjo_analysis.figures.tables import TABLES, row_keys
 from fjo_analysis.geography import ENGLAND, WALES
 from fjo_analysis.measures.timeliness import SETTLED_OPEN_SHARE
-from fjo_analysis.years import LOCAL_POOL_YEARS, financial_year_label, local_periods
+from fjo_analysis.years import LOCAL_POOL_YEARS, local_periods, years_label
 
 #: The processed columns the measures read (loading fewer is faster and smaller): the
 #: extract's, but for those only validation and derivation read, and the derived ones.
@@ -88,7 +88,7 @@ def build(processed_dir: Path, out_dir: Path, rules: Rules) -> dict:
     if not periods:
         raise ValueError(
             f"the extract covers {last - first + 1} complete financial year(s) "
-            f"({financial_year_label(first)} to {financial_year_label(last)}): local areas "
+            f"({years_label(first, last)}): local areas "
             f"are published for pooled periods of {LOCAL_POOL_YEARS} years, so the "
             f"statistics need at least {LOCAL_POOL_YEARS}"
         )

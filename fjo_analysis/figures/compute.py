@@ -31,7 +31,7 @@ from fjo_analysis.measures.common import child_years
 from fjo_analysis.measures.common import private_law as private_rows
 from fjo_analysis.reference import AGE_BANDS, child_population, live_births
 from fjo_analysis.stats.rates import dispersion_from_clusters
-from fjo_analysis.years import financial_year_label, local_periods
+from fjo_analysis.years import local_periods, years_label
 
 #: Years pooled for the notice of first hearings (single years are small in most areas).
 NOTICE_YEARS = 5
@@ -259,7 +259,7 @@ def compute(cases: pd.DataFrame, first_year: int, last_year: int, extract_date) 
     repeats = private_law.repeat_flags(private)
     tables: dict[str, list[pd.DataFrame]] = {}
     notice_from = max(first_year, last_year - NOTICE_YEARS + 1)
-    period = f"{financial_year_label(notice_from)} to {financial_year_label(last_year)}"
+    period = years_label(notice_from, last_year)
     for code, rows in areas_of(care):
         t = care_proceedings.children_by_year(rows, years)
         t = pd.concat([t, population(code, years)], axis=1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fjo_analysis.years import financial_year_label
+from fjo_analysis.years import years_label
 
 MODEL = "quasi-Poisson GLM (log link, population offset)"
 
@@ -42,7 +42,7 @@ class Trend:
 
     def table(self) -> pd.DataFrame:
         """One row for publication: estimate (% a year), 95% limits, p, model, dispersion."""
-        years = f"{financial_year_label(self.first_year)} to {financial_year_label(self.last_year)}"
+        years = years_label(self.first_year, self.last_year)
         return pd.DataFrame(
             {
                 "estimate": [self.annual_change_pct],
