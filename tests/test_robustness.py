@@ -139,13 +139,19 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path, project, small_extra
             assert len(doc.pages) >= 2
 
 
+def _copy_with_statistics(tmp_path: Path, built) -> Path:
+    """A project copy with ``built``'s processed data and statistics store."""
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(built.processed_dir, root / "data" / "processed")
+    shutil.copytree(built.stats_dir, root / "build" / "stats")
+    return root
+
+
 def test_warm_and_kernel_builds_are_byte_identical(tmp_path, suite):
     """The warm builder (in-process, in a worker) gives exactly the kernel path's
     outputs, whatever the same worker built before (a Welsh briefing, then English
     ones)."""
-    root = project_copy(tmp_path / "root")
-    shutil.copytree(suite.processed_dir, root / "data" / "processed")
-    shutil.copytree(suite.stats_dir, root / "build" / "stats")
+    root = _copy_with_statistics(tmp_path, suite)
     env = {
         **os.environ,
         "FJO_ROOT": str(root),
@@ -176,9 +182,7 @@ def test_a_warm_worker_lets_go_of_the_clients_output(tmp_path, project):
     """After a build, the worker (which lives on) holds none of the client's output: a
     pipe from the client ends when the client does (make, or `make | tee`, waits for
     that end)."""
-    root = project_copy(tmp_path / "root")
-    shutil.copytree(project.processed_dir, root / "data" / "processed")
-    shutil.copytree(project.stats_dir, root / "build" / "stats")
+    root = _copy_with_statistics(tmp_path, project)
     env = {**os.environ, "FJO_ROOT": str(root), "FJO_WARM": "1"}
     for _ in range(2):  # the first starts the server; the second finds its worker idle
         read, write = os.pipe()
@@ -200,9 +204,7 @@ def test_a_warm_worker_lets_go_of_the_clients_output(tmp_path, project):
 
 
 def test_warm_build_reports_a_failing_notebook(tmp_path, project):
-    root = project_copy(tmp_path / "root")
-    shutil.copytree(project.processed_dir, root / "data" / "processed")
-    shutil.copytree(project.stats_dir, root / "build" / "stats")
+    root = _copy_with_statistics(tmp_path, project)
     notebook = root / "notebooks" / "outcomes.ipynb"
     notebook.write_text(notebook.read_text().replace("b.figures(", "b.figurez(", 1))
     env = {**os.environ, "FJO_ROOT": str(root), "FJO_WARM": "1"}
