@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fjo_analysis import i18n, methods, settings
+from fjo_analysis import i18n, settings
 from fjo_analysis.check import check_csv, check_html, check_pdf
 from fjo_analysis.disclosure import Rules
 from fjo_analysis.errors import BriefingError
@@ -27,9 +28,11 @@ from fjo_analysis.i18n import _
 from fjo_analysis.params import area_params, areas, topic_metadata, topics
 from fjo_analysis.release import Release, long_date
 from fjo_analysis.render import csv as tidy
-from fjo_analysis.render import methods_page
 from fjo_analysis.render.parts import build_date
 from fjo_analysis.revisions import REVISED, SUPPRESSED, UNSUPPRESSED, Revisions, compare
+
+if TYPE_CHECKING:  # imported where used: the index needs only this module's names
+    from fjo_analysis import methods
 
 FIGURES, DICTIONARY, REVISIONS = "figures.csv", "figures-dictionary.csv", "revisions.csv"
 METHODS_HTML, METHODS_PDF = "methods.html", "methods.pdf"
@@ -85,6 +88,8 @@ def revision_blocks(revisions: Revisions | None) -> list:
 
 
 def revisions_section(revisions: Revisions | None) -> methods.Section:
+    from fjo_analysis import methods
+
     policy = _(
         "Every release recomputes all years from the latest extract. Figures for recent "
         "years change as open cases end and late records arrive; suppression may change "
@@ -129,6 +134,9 @@ def technical(config: settings.Settings, processed: dict) -> list[tuple]:
 
 def write(config: settings.Settings) -> list[Path]:
     """Write the release-wide outputs; return their paths."""
+    from fjo_analysis import methods
+    from fjo_analysis.render import methods_page
+
     processed = _manifest(config.processed_dir / "manifest.json")
     stats = _manifest(config.stats_dir / "manifest.json")
     tables = store.tables(config.stats_dir)

@@ -17,6 +17,7 @@ from IPython.display import publish_display_data
 
 from fjo_analysis import disclosure, i18n, language
 from fjo_analysis.charts import Chart
+from fjo_analysis.columns import COLUMNS
 from fjo_analysis.figures.derive import comparator_of
 from fjo_analysis.figures.store import Store
 from fjo_analysis.figures.tables import TABLES
@@ -26,70 +27,6 @@ from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
 from fjo_analysis.years import financial_year_label, period_label, years_label
-
-# Column labels and formats shared by every briefing: counts say "(number)" so that the
-# output checker can find them.
-COLUMNS = {
-    "year": (N_("Financial year"), "text"),
-    "area": (N_("Area"), "text"),
-    "age_band": (N_("Age at issue"), "text"),
-    "final_order": (N_("Final order"), "text"),
-    "applicant": (N_("Applicant"), "text"),
-    "group": (N_("Children"), "text"),
-    "notice": (N_("Notice of first hearing"), "text"),
-    "within_years": (N_("Within (years)"), "text"),
-    "children": (N_("Children (number)"), "count"),
-    "newborns": (N_("Newborns (number)"), "count"),
-    "infants": (N_("Infants (number)"), "count"),
-    "cases": (N_("Cases (number)"), "count"),
-    "open_cases": (N_("Cases still open (number)"), "count"),
-    "within_26_weeks": (N_("Cases concluded within 26 weeks (number)"), "count"),
-    "disposals": (N_("Cases concluded (number)"), "count"),
-    "disposals_within_26_weeks": (N_("Concluded within 26 weeks (number)"), "count"),
-    "disposals_within_26_weeks_pct": (N_("Concluded within 26 weeks (%)"), "pct"),
-    "disposal_median_weeks": (N_("Median weeks to final order"), "weeks"),
-    "open": (N_("Children in open cases (number)"), "count"),
-    "mothers": (N_("Mothers (number)"), "count"),
-    "with_earlier_proceedings": (N_("Mothers with earlier proceedings (number)"), "count"),
-    "mothers_followed": (N_("Mothers followed up (number)"), "count"),
-    "mothers_returned": (N_("Mothers returned (number)"), "count"),
-    "with_notice_recorded": (N_("Children with notice recorded (number)"), "count"),
-    "repeat_cases": (N_("Repeat applications (number)"), "count"),
-    "rate": (N_("Rate per 10,000 children"), "rate"),
-    "rate_lower": (N_("Lower 95% limit"), "rate"),
-    "rate_upper": (N_("Upper 95% limit"), "rate"),
-    "newborn_rate": (N_("Newborns per 10,000 live births"), "rate"),
-    "newborn_rate_lower": (N_("Lower 95% limit"), "rate"),
-    "newborn_rate_upper": (N_("Upper 95% limit"), "rate"),
-    "infant_rate": (N_("Infants per 10,000 live births"), "rate"),
-    "newborn_share_pct": (N_("Newborns as % of infants"), "pct"),
-    "share_pct": (N_("Share (%)"), "pct"),
-    "share_lower": (N_("Lower 95% limit (%)"), "pct"),
-    "share_upper": (N_("Upper 95% limit (%)"), "pct"),
-    "open_pct": (N_("Still open (%)"), "pct"),
-    "repeat_pct": (N_("Repeat applications (%)"), "pct"),
-    "returned_pct": (N_("Returned (%)"), "pct"),
-    "within_26_weeks_pct": (N_("Concluded within 26 weeks (%)"), "pct"),
-    "median_weeks": (N_("Median duration (weeks)"), "weeks"),
-    "lower_quartile_weeks": (N_("Lower quartile (weeks)"), "weeks"),
-    "upper_quartile_weeks": (N_("Upper quartile (weeks)"), "weeks"),
-    "comparator_rate": (N_("Comparison area: rate per 10,000"), "rate"),
-    "comparator_share_pct": (N_("Comparison area: share (%)"), "pct"),
-    "comparator_median_weeks": (N_("Comparison area: median (weeks)"), "weeks"),
-    "comparator_within_26_weeks_pct": (N_("Comparison area: within 26 weeks (%)"), "pct"),
-    "newborn_share_lower": (N_("Lower 95% limit (%)"), "pct"),
-    "newborn_share_upper": (N_("Upper 95% limit (%)"), "pct"),
-    "repeat_lower": (N_("Lower 95% limit (%)"), "pct"),
-    "repeat_upper": (N_("Upper 95% limit (%)"), "pct"),
-    "comparison": (N_("Compared with England (95% level)"), "text"),
-    "years": (N_("Years"), "text"),
-    "annual_change_pct": (N_("Average change a year (%)"), "pct"),
-    "lower_pct": (N_("Lower 95% limit (%)"), "pct"),
-    "upper_pct": (N_("Upper 95% limit (%)"), "pct"),
-    "p_value": (N_("p-value"), "p"),
-    "model": (N_("Model"), "text"),
-    "dispersion": (N_("Dispersion (scale)"), "rate"),
-}
 
 
 class Briefing(Phrases):

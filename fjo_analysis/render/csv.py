@@ -19,12 +19,12 @@ import io
 
 import pandas as pd
 
+from fjo_analysis.columns import COLUMNS
 from fjo_analysis.disclosure import MARK, NOT_AVAILABLE
 from fjo_analysis.figures.tables import TABLES
 from fjo_analysis.geography import area, local_areas
 from fjo_analysis.language import rounded
 from fjo_analysis.render.parts import BriefingDoc
-from fjo_analysis.report import COLUMNS
 from fjo_analysis.years import financial_year_label, period_label
 
 HEADER = ("table", "area_code", "area", "year", "breakdown", "measure", "unit", "value")
