@@ -207,6 +207,32 @@ def test_the_light_client_finds_the_server_the_settings_name(monkeypatch, tmp_pa
         assert warm_client.socket_path(built) == str(warm.socket_path(settings.load()))
 
 
+def test_the_light_client_starts_light(monkeypatch):
+    """make starts the client once a document: it imports only the standard library's
+    light modules (hashlib loads OpenSSL and tempfile a dozen modules, a third of its
+    start), and ``$TMPDIR`` moves its socket as it moves the server's."""
+    import subprocess
+    import sys
+
+    client = Path(warm.__file__).with_name("warm_client.py")
+    probe = (
+        f"import runpy, sys; runpy.run_path({str(client)!r}); "
+        "print(' '.join(m for m in ('hashlib', '_hashlib', 'tempfile', 'fjo_analysis') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == ""
+    from fjo_analysis import warm_client
+
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert warm_client.socket_path("/x/build").startswith("/tmp/fjo-warm-")
+    monkeypatch.setenv("TMPDIR", "/var/tmp")
+    assert warm_client.socket_path("/x/build").startswith("/var/tmp/fjo-warm-")
+    assert warm_client.socket_path("/x/build") != warm_client.socket_path("/y/build")
+
+
 def test_the_light_client_hands_over_to_fjo_build_when_no_server_listens(tmp_path):
     """No server: the client runs `fjo build`, which reports a bad area in one line."""
     import subprocess
