@@ -116,9 +116,7 @@ MAKEFLAGS += --keep-going
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-# The output check reads PDFs with poppler's pdftotext (Debian poppler-utils).
 $(STAMP): pyproject.toml
-	@command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
@@ -219,8 +217,8 @@ reports/index.html: $(HTML) $(RELEASE_FILES) $(STATS) $(RELEASE_STAMP) $(INDEX_C
 check: reports ## scan every published output for disclosive numbers
 	$(FJO) check reports
 
-test: | $(STAMP) ## run the test suite (installs chromium for the browser tests if missing)
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-liberation >/dev/null; }
+test: | $(STAMP) ## run the test suite (installs chromium, poppler-utils and fonts for it if missing)
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-liberation >/dev/null; }
 	$(BIN)/python -m pytest
 
 lint: | $(STAMP) ## ruff check and format check

@@ -217,10 +217,11 @@ def test_a_page_footer_is_not_read_as_a_count(tmp_path, lang, title, page):
     assert check([pdf], 10) == []
 
 
-def test_a_machine_without_pdftotext_is_told_what_to_install(monkeypatch, tmp_path):
-    from fjo_analysis.check import pdf_text
+def test_a_pdf_that_cannot_be_read_is_refused_with_the_reason(tmp_path):
     from fjo_analysis.errors import BriefingError
 
-    monkeypatch.setenv("PATH", str(tmp_path))  # no pdftotext on it
-    with pytest.raises(BriefingError, match="pdftotext was not found.*poppler-utils"):
-        pdf_text(typst.compile(b"Not cached yet: 173 children."))
+    pdf = tmp_path / "cut.pdf"
+    pdf.write_bytes(typst.compile(b"173 children.")[:200])  # cut short (a full disk)
+    _log(pdf)
+    with pytest.raises(BriefingError, match="PDFium could not read a PDF"):
+        check([pdf], 10)
