@@ -9,6 +9,7 @@ tables and chart data must come from the protected statistics store
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,40 @@ from fjo_analysis.language import Phrases
 from fjo_analysis.settings import DEFAULT_ROUND_TO, DEFAULT_SUPPRESS_BELOW
 from fjo_analysis.stats.trends import Trend
 from fjo_analysis.years import financial_year_label, period_label, years_label
+
+
+def ranked(table: pd.DataFrame, year: int, codes: tuple[str, ...], rank_by: str) -> pd.DataFrame:
+    """The rows of a store ``table`` for ``year`` and the areas ``codes``, each named
+    (``area``), ordered by the published ``rank_by`` value; rows whose value is
+    suppressed come last, in a fixed order (by name) that says nothing about them. Yours
+    to change: a copy of what this process has ranked already for an earlier document."""
+    return _ranked(_Same(table), year, codes, rank_by).copy()
+
+
+class _Same:
+    """A cache key that matches only the very object it holds (a store table, which the
+    store reads once per version of its file and nobody changes)."""
+
+    __slots__ = ("held",)
+
+    def __init__(self, held: object):
+        self.held = held
+
+    def __hash__(self) -> int:
+        return id(self.held)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.held is self.held
+
+
+@lru_cache(maxsize=64)
+def _ranked(table: _Same, year: int, codes: tuple[str, ...], rank_by: str) -> pd.DataFrame:
+    frame = table.held
+    frame = frame[(frame["financial_year"] == year) & frame["area_code"].isin(codes)].copy()
+    frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
+    known = frame[rank_by].map(lambda v: isinstance(v, int | float))
+    first = frame[known].sort_values(rank_by, ascending=False, kind="stable")
+    return pd.concat([first, frame[~known].sort_values("area")], ignore_index=True)
 
 
 class Briefing(Phrases):
@@ -88,17 +123,10 @@ class Briefing(Phrases):
         """Every area's row of a store table for one year, each compared with England (none
         for England itself), ordered by the published ``rank_by`` value; rows whose value
         is suppressed come last, in a fixed order that says nothing about them."""
-        frame = self.store.table(table)
-        frame = frame[
-            (frame["financial_year"] == year) & frame["area_code"].isin(briefing_areas())
-        ].copy()
-        frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
+        frame = ranked(self.store.table(table), year, tuple(briefing_areas()), rank_by)
         if "comparison" in frame:
             is_england = frame["area_code"] == ENGLAND
             frame.loc[is_england, "comparison"] = disclosure.NOT_AVAILABLE
-        known = frame[rank_by].map(lambda v: isinstance(v, int | float))
-        ranked = frame[known].sort_values(rank_by, ascending=False, kind="stable")
-        frame = pd.concat([ranked, frame[~known].sort_values("area")], ignore_index=True)
         return self._published(frame, table, f"all-{year}", keys=["area"])
 
     def trend(self, table: str) -> Trend | str | None:
@@ -245,15 +273,8 @@ class Briefing(Phrases):
         }[within]
         parent = of(self.area)
         level = level or ("dfj" if self.area.level == "dfj" else "la")
-        codes = [c for c, a in local_areas().items() if a.level == level and of(a) == parent]
-        frame = self.store.table(table)
-        frame = frame[
-            (frame["financial_year"] == last_year) & frame["area_code"].isin(codes)
-        ].copy()
-        frame.insert(0, "area", [area(c).name for c in frame["area_code"]])
-        known = frame[rank_by].map(lambda v: isinstance(v, int | float))
-        ranked = frame[known].sort_values(rank_by, ascending=False, kind="stable")
-        frame = pd.concat([ranked, frame[~known].sort_values("area")], ignore_index=True)
+        codes = tuple(c for c, a in local_areas().items() if a.level == level and of(a) == parent)
+        frame = ranked(self.store.table(table), last_year, codes, rank_by)
         frame = self._published(frame, table, f"{parent}-{last_year}", keys=["area"])
         frame["year"] = self.period_label(last_year)
         return frame

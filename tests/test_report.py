@@ -90,3 +90,32 @@ def test_areas_order_suppressed_rows_last_by_name(run):
         "assert t.loc[t['area'] == 'England', 'comparison'].iloc[0] == '[x]'"
     )
     assert not failed
+
+
+def test_ranked_rows_are_each_callers_own(project):
+    """What a process has ranked for one document is handed to the next as a copy: a
+    profile that adds a column or changes a value leaves the next one's rows untouched;
+    the rows are those a plain selection from the store gives, in rank order; and a table
+    read again (a rebuilt store) is ranked afresh, never matched by its content."""
+    from fjo_analysis.figures.store import Store
+    from fjo_analysis.report import ranked
+
+    table = Store(project.stats_dir).table("care_children")
+    year = int(max(table["financial_year"]))
+    codes = tuple(sorted(set(table.loc[table["financial_year"] == year, "area_code"])))
+    first = ranked(table, year, codes, "rate")
+    first["band"] = 1
+    first.loc[0, "rate"] = -1.0
+    again = ranked(table, year, codes, "rate")
+    assert "band" not in again and again.loc[0, "rate"] != -1.0
+
+    assert sorted(again["area_code"]) == list(codes)
+    shown = [v for v in again["rate"] if v != "[c]"]
+    assert len(shown) > 5 and shown == sorted(shown, reverse=True)
+    hidden = again.loc[again["rate"] == "[c]", "area"].tolist()
+    assert hidden and again["area"].tolist()[len(shown) :] == hidden == sorted(hidden)
+
+    rebuilt = table.copy()
+    top = again["area_code"].iloc[0]
+    rebuilt.loc[(rebuilt["area_code"] == top) & (rebuilt["financial_year"] == year), "rate"] = -1.0
+    assert ranked(rebuilt, year, codes, "rate")["area_code"].iloc[len(shown) - 1] == top
