@@ -10,7 +10,6 @@ starts a server (:mod:`fjo_analysis.warm`) and reports every problem in full.
 
 from __future__ import annotations
 
-import array
 import json
 import os
 import socket
@@ -41,7 +40,7 @@ def send(conn: socket.socket, request: dict) -> int | None:
     """Send ``request`` with this process's stdout and stderr over ``conn`` (closed
     after); return the build's exit code, or None where the server did not take it (it
     was closing: idle, or its code changed)."""
-    fds = array.array("i", [sys.stdout.fileno(), sys.stderr.fileno()])
+    fds = [sys.stdout.fileno(), sys.stderr.fileno()]
     sys.stdout.flush()
     sys.stderr.flush()
     with conn, conn.makefile("rb") as replies:
