@@ -50,7 +50,6 @@ ENGINE = "fjo-inprocess"
 #: What every briefing uses besides the modules its notebook imports.
 STACK = (
     "python_calamine",  # the output check reads workbooks
-    "statsmodels.api",
     "fjo_analysis.check",
     "fjo_analysis.engine",
     "papermill",

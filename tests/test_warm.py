@@ -365,3 +365,35 @@ def test_a_build_whose_client_left_ends_the_worker_even_if_a_cell_caught_the_sto
 
     normal, heard, _ = _request(monkeypatch, tmp_path, caught)
     assert not normal and heard == b""
+
+
+def test_the_warm_up_imports_only_what_builds_use(project, tmp_path):
+    """Every module the server imports before it forks (``STACK``) is one a document's
+    build imports anyway: a module no build needs would only slow every cold start (as
+    statsmodels did, 0.8 s, once trends came from the store)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import project_copy
+
+    root = project_copy(tmp_path / "root")
+    shutil.copytree(project.stats_dir, root / "build" / "stats")
+    script = (
+        "import json, sys\n"
+        "from fjo_analysis import build, settings\n"
+        "from fjo_analysis.params import topics\n"
+        "config = settings.load()\n"
+        "for topic in topics(config.root):\n"
+        "    assert build.run('wales', topic, lambda: config, engine='fjo-inprocess') == 0\n"
+        "assert build.run('wales', 'outcomes', lambda: config, 'fjo-inprocess', 'cy') == 0\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "FJO_ROOT": str(root), "FJO_EXTRACT": str(project.extract)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "fjo_analysis.report" in imported
+    assert [m for m in warm.STACK if m not in imported] == []
