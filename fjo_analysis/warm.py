@@ -3,7 +3,7 @@ forked from it.
 
 A client (make's light one, :mod:`fjo_analysis.warm_client`, or ``fjo build``) asks a
 server process (started on first use, gone after 30 idle seconds) to build a document.
-The server has already imported pandas, statsmodels, papermill, Typst, XlsxWriter and
+The server has already imported pandas, papermill, Typst, XlsxWriter and
 every package module the topic notebooks import, and before each request reads the
 statistics store's tables (again only if they changed since it last did). It passes each
 request to an idle worker, or forks a new one (a fresh copy of that state) when none is
@@ -25,7 +25,6 @@ import contextlib
 import fcntl
 import gc
 import importlib
-import json
 import os
 import selectors
 import signal
@@ -168,7 +167,7 @@ def serve(path: Path, root: Path, stats_dir: Path) -> None:
                     conn, _ = listener.accept()
                     with conn:
                         if _code_mtime() > started:
-                            conn.sendall(b'{"stale": true}\n')
+                            conn.sendall(warm_client.STALE + b"\n")
                             return
                         _preload(stats_dir)
                         _hand_over(conn, workers, idle, events, listener)
@@ -268,8 +267,8 @@ def _serve(conn: socket.socket, filters: list, channel: socket.socket | None) ->
 
     try:
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
-        request = json.loads(message)
-        conn.sendall(b'{"started": true}\n')  # the client now waits for this worker's answer
+        request = warm_client.read_request(message)
+        conn.sendall(warm_client.STARTED + b"\n")  # the client now waits for this worker's answer
         for fd, target in zip(fds, (1, 2), strict=True):
             os.dup2(fd, target)
             os.close(fd)
@@ -301,7 +300,7 @@ def _serve(conn: socket.socket, filters: list, channel: socket.socket | None) ->
         with contextlib.suppress(OSError):  # the server has gone: the next wait says so
             channel.sendall(b".")
     with contextlib.suppress(OSError):  # the client may have gone
-        conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
+        conn.sendall(warm_client.answer(code))
     with contextlib.suppress(OSError):
         conn.shutdown(socket.SHUT_RDWR)  # ends the watcher's wait
     if watcher.is_alive():

@@ -81,7 +81,7 @@ def test_a_server_whose_code_changed_answers_stale_and_exits(monkeypatch, tmp_pa
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
-        assert json.loads(conn.makefile("rb").readline()) == {"stale": True}
+        assert conn.makefile("rb").readline() == b"stale\n"
     server.join(10)
     assert not server.is_alive() and not path.exists()
 
@@ -119,7 +119,7 @@ def test_a_request_to_a_closing_server_is_retried(monkeypatch, tmp_path):
     the client connected) is not a failed briefing: the client asks again."""
     path = tmp_path / "warm.sock"
     monkeypatch.setattr(warm, "socket_path", lambda config: path)
-    thread = _fake_server(path, [[], [b'{"started": true}\n', b'{"exit": 0}\n']])
+    thread = _fake_server(path, [[], [b"started\n", b"exit 0\n"]])
     assert warm.build_briefing("london", "infants", _config(tmp_path)) == 0
     thread.join(10)
 
@@ -127,7 +127,7 @@ def test_a_request_to_a_closing_server_is_retried(monkeypatch, tmp_path):
 def test_a_worker_that_dies_mid_build_is_an_error_not_a_retry(monkeypatch, tmp_path):
     path = tmp_path / "warm.sock"
     monkeypatch.setattr(warm, "socket_path", lambda config: path)
-    thread = _fake_server(path, [[b'{"started": true}\n']])
+    thread = _fake_server(path, [[b"started\n"]])
     with pytest.raises(BriefingError, match="worker stopped without an answer"):
         warm.build_briefing("london", "infants", _config(tmp_path))
     thread.join(10)
@@ -210,14 +210,16 @@ def test_the_light_client_finds_the_server_the_settings_name(monkeypatch, tmp_pa
 def test_the_light_client_starts_light(monkeypatch):
     """make starts the client once a document: it imports only the standard library's
     light modules (hashlib loads OpenSSL and tempfile a dozen modules, a third of its
-    start), and ``$TMPDIR`` moves its socket as it moves the server's."""
+    start; json and socket's Python layer another 12 ms), and ``$TMPDIR`` moves its
+    socket as it moves the server's."""
     import subprocess
     import sys
 
     client = Path(warm.__file__).with_name("warm_client.py")
     probe = (
         f"import runpy, sys; runpy.run_path({str(client)!r}); "
-        "print(' '.join(m for m in ('hashlib', '_hashlib', 'tempfile', 'fjo_analysis') "
+        "print(' '.join(m for m in ('hashlib', '_hashlib', 'tempfile', 'json', 'socket', "
+        "'fjo_analysis') "
         "if m in sys.modules))"
     )
     done = subprocess.run(
@@ -231,6 +233,26 @@ def test_the_light_client_starts_light(monkeypatch):
     monkeypatch.setenv("TMPDIR", "/var/tmp")
     assert warm_client.socket_path("/x/build").startswith("/var/tmp/fjo-warm-")
     assert warm_client.socket_path("/x/build") != warm_client.socket_path("/y/build")
+
+
+def test_a_request_carries_the_clients_directory_and_environment_exactly(monkeypatch, tmp_path):
+    """The worker reads the settings from the client's environment: every variable comes
+    through as the client has it, an '=' or a newline in a value, or bytes that are not
+    UTF-8, included."""
+    from fjo_analysis import warm_client
+
+    monkeypatch.setenv("FJO_ODD", "a=b\nc é")
+    monkeypatch.setenv("FJO_BYTES", "x\udcffy")  # the byte 0xFF, as Python holds it
+    monkeypatch.chdir(tmp_path)
+    message = warm_client.request("profiles", "E06000059", "cy")
+    assert warm_client.read_request(message) == {
+        "area": "profiles",
+        "topic": "E06000059",
+        "lang": "cy",
+        "cwd": str(tmp_path),
+        "env": dict(os.environ),
+    }
+    assert b"FJO_BYTES=x\xffy" in message.split(b"\0")
 
 
 def test_the_light_client_hands_over_to_fjo_build_when_no_server_listens(tmp_path):
@@ -326,8 +348,8 @@ def _request(monkeypatch, tmp_path, run) -> tuple[bool, bytes, list]:
     channel, server_end = socket.socketpair()
     monkeypatch.setattr(warm.build, "run", lambda *args, **kwargs: run(client))
     monkeypatch.setattr(warm, "_fresh", lambda filters: None)
-    request = {"area": "a", "topic": "t", "lang": "en", "cwd": str(tmp_path), "env": {}}
-    socket.send_fds(client, [json.dumps(request).encode()], [write, write])
+    monkeypatch.chdir(tmp_path)
+    socket.send_fds(client, [warm.warm_client.request("a", "t", "en")], [write, write])
     os.close(write)
     try:
         normal = warm._serve(conn, [], channel)
@@ -345,7 +367,7 @@ def _request(monkeypatch, tmp_path, run) -> tuple[bool, bytes, list]:
 def test_a_worker_says_it_is_free_before_it_answers(monkeypatch, tmp_path):
     normal, heard, answer = _request(monkeypatch, tmp_path, lambda client: 0)
     assert normal and heard == b"."
-    assert [json.loads(line) for line in answer] == [{"started": True}, {"exit": 0}]
+    assert answer == [b"started", b"exit 0"]
 
 
 def test_a_build_whose_client_left_ends_the_worker_even_if_a_cell_caught_the_stop(
