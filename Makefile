@@ -13,6 +13,7 @@
 #   reports/<area>/<topic>.{html,pdf,xlsx} ← stats manifest, settings stamp,
 #       notebooks/<topic>.ipynb, params/<area>.yaml, the code a briefing imports
 #       (fjo_analysis/imports.py) and the templates it reads                    [fjo build]
+#       (a briefing with nothing to publish: build/skipped/<area>/<topic>, see SKIPPED)
 #   reports/wales/<topic>.cy.{html,pdf,xlsx,csv} ← as the English briefing, and the Welsh
 #       catalogue and glossary (fjo_analysis/i18n/)                [fjo build --lang cy]
 #   reports/methods.{html,pdf}, figures.csv ← stats manifest, release stamp     [fjo release]
@@ -93,13 +94,20 @@ BRIEFING_CODE := $(shell $(PYTHON) fjo_analysis/imports.py briefing)
 AREAS := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
 TOPICS := $(filter-out profile,$(sort $(basename $(notdir $(wildcard notebooks/*.ipynb)))))
 BRIEFINGS := $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(a)/$(t)))
-HTML := $(BRIEFINGS:%=reports/%.html)
+# A briefing with nothing to publish for this extract (the public-law topics of a
+# private-law-only extract) leaves, instead of its outputs, a record of why
+# (build/skipped/<area>/<topic>[.cy], written afresh each time): make plans it by that
+# record, so the next make does nothing, and builds it again, as any briefing, when the
+# statistics or its code change (it then publishes, and removes the record).
+SKIPPED := $(patsubst build/skipped/%,%,$(wildcard build/skipped/*/*))
+outputs_of = $(if $(filter $(1),$(SKIPPED)),build/skipped/$(1),$(foreach f,html pdf xlsx csv,reports/$(1).$(f)))
+HTML := $(foreach b,$(BRIEFINGS),$(firstword $(call outputs_of,$(b))))
 # Welsh (issue 14): every briefing about Wales also in Welsh, the same notebook run with
 # lang=cy, published beside the English as <topic>.cy.<format>.
 WELSH_AREAS := $(filter wales,$(AREAS))
 WELSH_BRIEFINGS := $(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(a)/$(t).cy))
 WELSH_CATALOGUE := fjo_analysis/i18n/locale/cy/LC_MESSAGES/fjo.po fjo_analysis/i18n/glossary.csv
-HTML += $(WELSH_BRIEFINGS:%=reports/%.html)
+HTML += $(foreach b,$(WELSH_BRIEFINGS),$(firstword $(call outputs_of,$(b))))
 # (the profiles, defined below, count too: a recursive variable, expanded when used)
 export FJO_BRIEFING_COUNT = $(words $(BRIEFINGS) $(WELSH_BRIEFINGS) $(PROFILE_CODES) $(WELSH_PROFILE_CODES))
 export FJO_RUN_ID := $(shell date +%s%N)
@@ -150,13 +158,13 @@ reports: reports/index.html ## build every briefing (HTML, PDF, XLSX), audit the
 BUILD := $(BIN)/python -I -S fjo_analysis/warm_client.py
 
 define BRIEFING_RULE
-reports/$(1)/$(2).html reports/$(1)/$(2).pdf reports/$(1)/$(2).xlsx reports/$(1)/$(2).csv &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) | $(STAMP)
+$(call outputs_of,$(1)/$(2)) &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) | $(STAMP)
 	@$(BUILD) --area $(1) --topic $(2)
 endef
 $(foreach a,$(AREAS),$(foreach t,$(TOPICS),$(eval $(call BRIEFING_RULE,$(a),$(t)))))
 
 define WELSH_BRIEFING_RULE
-reports/$(1)/$(2).cy.html reports/$(1)/$(2).cy.pdf reports/$(1)/$(2).cy.xlsx reports/$(1)/$(2).cy.csv &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) $(WELSH_CATALOGUE) | $(STAMP)
+$(call outputs_of,$(1)/$(2).cy) &: notebooks/$(2).ipynb params/$(1).yaml $(STATS) $(SETTINGS_STAMP) $(RELEASE_STAMP) $(BRIEFING_CODE) $(WELSH_CATALOGUE) | $(STAMP)
 	@$(BUILD) --area $(1) --topic $(2) --lang cy
 endef
 $(foreach a,$(WELSH_AREAS),$(foreach t,$(TOPICS),$(eval $(call WELSH_BRIEFING_RULE,$(a),$(t)))))

@@ -216,13 +216,17 @@ def build(
     start = time.perf_counter()
     suffix = document_suffix(area_slug, topic, lang)
     name = f"{area_slug}/{topic}{suffix}"
+    record = skip_record(area_slug, f"{topic}{suffix}", config)
     reason = nothing_to_publish(topic, config)
     if reason:
         withdraw(area_slug, f"{topic}{suffix}", config)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        publish_text(record, reason + "\n")  # written afresh: make compares its date
         print(f"{progress(config)} {name} skipped: {reason}", flush=True)
         return 0.0
     nb = execute(area_slug, topic, config, engine, lang)
     render(nb, area_slug, topic, config, lang)
+    remove_quietly(record)  # published: make plans it by its outputs again
     seconds = time.perf_counter() - start
     print(f"{progress(config)} {name} {seconds:.1f} s", flush=True)
     return seconds
@@ -260,6 +264,12 @@ def withdraw(area_slug: str, document: str, config: settings.Settings) -> None:
     outputs, log, private = _paths(area_slug, document, config)
     for path in [*outputs.values(), log, private]:
         remove_quietly(path)
+
+
+def skip_record(area_slug: str, document: str, config: settings.Settings) -> Path:
+    """Where a briefing with nothing to publish for this extract says why: make plans
+    such a briefing by this file instead of its outputs (see the Makefile's SKIPPED)."""
+    return config.build_dir / "skipped" / area_slug / document
 
 
 def unpublished_topics(config: settings.Settings) -> dict[str, str]:

@@ -150,3 +150,36 @@ def test_an_extract_shorter_than_a_local_period_is_refused_plainly(tmp_path):
     with pytest.raises(ValueError, match=r"covers 1 complete financial year.*at least 3"):
         build(tmp_path / "processed", tmp_path / "stats", Rules())
     assert not (tmp_path / "stats").exists()
+
+
+@pytest.mark.slow
+def test_one_make_brings_a_private_law_only_release_up_to_date(tmp_path):
+    """make plans a briefing with nothing to publish by its skip record: after one make
+    the release is up to date (``make -q``), a second make builds nothing, and an extract
+    with public-law cases again builds the skipped briefings in one make."""
+    from tests.make_helpers import make, mini_project
+
+    root = mini_project(tmp_path / "root", areas=("wales",), topics=("outcomes", "private-law"))
+    frame = synthesise(seed=2, start_year=2018, end_year=2022, scale=0.02)
+    private, both = tmp_path / "private.parquet", tmp_path / "both.parquet"
+    write(frame[frame["law_type"] == "private"], private)
+    write(frame, both)
+    skipped = [root / "build" / "skipped" / "wales" / d for d in ("outcomes", "outcomes.cy")]
+
+    first = make(root, "reports", extract=private)
+    assert first.returncode == 0, first.stderr
+    assert "wales/outcomes skipped: the extract has no public-law cases" in first.stdout
+    assert all(p.read_text().startswith("the extract has no public-law") for p in skipped)
+    assert (root / "reports" / "wales" / "private-law.cy.pdf").exists()
+    assert not list((root / "reports" / "wales").glob("outcomes*"))
+    assert make(root, "-q", "reports", extract=private).returncode == 0
+    again = make(root, "reports", extract=private)
+    assert again.returncode == 0, again.stderr
+    assert "skipped" not in again.stdout and "index" not in again.stdout
+
+    public = make(root, "reports", extract=both)
+    assert public.returncode == 0, public.stderr
+    for name in ("outcomes.html", "outcomes.cy.xlsx"):
+        assert (root / "reports" / "wales" / name).exists()
+    assert not [p for p in skipped if p.exists()]
+    assert make(root, "-q", "reports", extract=both).returncode == 0
