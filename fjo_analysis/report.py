@@ -54,7 +54,7 @@ class _Same:
         return isinstance(other, _Same) and other.held is self.held
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)  # a release asks for about 60 rankings
 def _ranked(table: _Same, year: int, codes: tuple[str, ...], rank_by: str) -> pd.DataFrame:
     frame = table.held
     frame = frame[(frame["financial_year"] == year) & frame["area_code"].isin(codes)].copy()

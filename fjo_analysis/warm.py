@@ -21,6 +21,7 @@ the client starts a new one. ``FJO_WARM=0`` builds without it (a kernel per note
 
 from __future__ import annotations
 
+import _socket  # the light client's connections (socket's C core)
 import contextlib
 import fcntl
 import gc
@@ -338,7 +339,7 @@ def _watch_client(conn: socket.socket, finished: threading.Event, gone: threadin
 # ---------------------------------------------------------------------------- client
 
 
-def _start(path: Path, config: settings.Settings) -> socket.socket:
+def _start(path: Path, config: settings.Settings) -> _socket.socket:
     """Connect to the server, starting it first if none is running (one at a time)."""
     config.build_dir.mkdir(parents=True, exist_ok=True)
     with open(config.build_dir / "warm.lock", "w") as lock:
